@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up .venv, then show guardrail blocking X data and passing clean data
+#   make test   set up .venv, then run ruff, mypy and the whole test suite
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch is pinned to the CPU build only here, in the dev set-up; the package leaves it open.
+TORCH ?= torch==2.13.0
+STAMP := $(VENV)/.guardrail-installed
+
+.PHONY: demo test lint typecheck unit bench eval clean
+
+$(STAMP): pyproject.toml Makefile
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev,transformers,trl,ray]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check guardrail tests examples benchmarks
+	$(BIN)/ruff format --check guardrail tests examples benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scan_throughput.py
+
+eval: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev-corpus ../shared/eval/dev-labels.tsv --show-misses
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,113 @@
+"""`guardrail check TARGET...`: the CI entry point (contract: design.md §5).
+
+Exit status: 0 nothing blocked; 1 something blocked (or could not be checked, unless
+failing open); 2 usage or configuration error, with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from guardrail._version import __version__
+from guardrail.errors import ConfigError, GuardrailError, TargetError
+
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"guardrail: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from guardrail.reporters import FORMATS
+
+    parser = _Parser(
+        prog="guardrail",
+        description="Find X (Twitter) content in datasets before it reaches a training run.",
+    )
+    parser.add_argument("--version", action="version", version=f"guardrail {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser(
+        "check",
+        help="check dataset cards, data files, folders or Hub dataset IDs",
+        description="Check targets: card files (*.md), data files, local dataset folders, Hub dataset IDs.",
+    )
+    check.add_argument("targets", nargs="+", metavar="TARGET")
+    check.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
+    check.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    check.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
+    check.add_argument(
+        "--no-records", action="store_true", help="do not read records, only cards and metadata"
+    )
+    check.add_argument(
+        "--fail-open", action="store_true", help="targets that could not be checked do not fail the run"
+    )
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    sub.add_parser("rules", help="list every rule with its ID, default severity and summary")
+    return parser
+
+
+def _cmd_rules() -> int:
+    from guardrail.detectors import RULES
+
+    for rule in sorted(RULES.values(), key=lambda r: r.rule_id):
+        print(f"{rule.rule_id}  {rule.severity.value:<6}  {rule.name:<32}  {rule.summary}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from guardrail.config import load_config
+    from guardrail.engine import check
+    from guardrail.reporters import FORMATS
+    from guardrail.reporters.text import format_text
+
+    config = load_config(args.config)
+    if args.no_records:
+        config = dataclasses.replace(config, scan_records=False)
+    if args.fail_open:
+        config = dataclasses.replace(config, fail_open=True)
+    to_tty = args.output is None and sys.stdout.isatty()
+    progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    report = check(args.targets, config, progress=progress)
+    if args.format == "text":
+        color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
+        out = format_text(report, color=color)
+    else:
+        out = FORMATS[args.format](report)
+    if args.output is not None:
+        try:
+            args.output.write_text(out, encoding="utf-8")
+        except OSError as exc:
+            raise TargetError(f"{args.output}: cannot write report: {exc.strerror}") from None
+    else:
+        sys.stdout.write(out)
+    return report.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (also used by `python -m guardrail`)."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "rules":
+            return _cmd_rules()
+        return _cmd_check(args)
+    except (TargetError, ConfigError) as exc:
+        print(f"guardrail: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except GuardrailError as exc:
+        print(f"guardrail: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("guardrail: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

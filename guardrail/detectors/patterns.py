@@ -1,0 +1,72 @@
+"""Regular expressions compiled from the knowledge files, shared by the detectors.
+
+Every pattern here is RE2-compatible (no backreferences, no lookaround) so the record
+scanner can hand the same source strings to pyarrow's RE2 engine.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from guardrail.knowledge import x_platform
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _domain_alt(domains: tuple[str, ...]) -> str:
+    return "|".join(re.escape(d) for d in sorted(domains, key=len, reverse=True))
+
+
+@cache
+def mention_pattern() -> re.Pattern[str]:
+    """Any mention of the platform or of posts on it, in prose (case-insensitive).
+
+    Latin-script words need a non-letter on both sides (so `Twi` and `SpaceX` never
+    match); other scripts have no word spaces and match as substrings.
+    """
+    kb = x_platform()
+    words = kb.platform_words + kb.post_words
+    latin = tuple(w for w in words if w.isascii() or all(ord(c) < 0x250 for c in w))
+    other = tuple(w for w in words if w not in latin)
+    forms = "|".join(kb.x_forms)
+    return re.compile(
+        rf"(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])|{_alt(other)}|(?:{forms})",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def identifier_pattern() -> re.Pattern[str]:
+    """Platform words inside identifiers (`tweet_eval`, `it_twittiro`, `TweetQA`)."""
+    return re.compile(r"tweet|twitt|retweet|twitter", re.IGNORECASE)
+
+
+@cache
+def x_url_pattern() -> re.Pattern[str]:
+    """A URL or bare host on any X domain (platform, shortener, media, mirrors)."""
+    kb = x_platform()
+    hosts = _domain_alt(kb.all_domains)
+    return re.compile(
+        rf"(?:https?://)?(?:[a-z0-9-]+\.)*(?:{hosts})(?:/[^\s)\]>\"']*)?(?![\w.-])", re.IGNORECASE
+    )
+
+
+@cache
+def status_url_pattern() -> re.Pattern[str]:
+    """A link to one post: `twitter.com/<user>/status/<id>` and mirrors, or a t.co link."""
+    kb = x_platform()
+    hosts = _domain_alt(kb.platform_domains + kb.mirror_domains)
+    return re.compile(
+        rf"(?:https?://)?(?:[a-z0-9-]+\.)*(?:{hosts})/(?:[\w]+|i/web)/status(?:es)?/\d+"
+        rf"|(?:https?://)?t\.co/[A-Za-z0-9]{{6,}}",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def licence_pattern() -> re.Pattern[str]:
+    kb = x_platform()
+    return re.compile(f"{_alt(kb.licence_names)}|{_alt(kb.licence_links)}", re.IGNORECASE)

@@ -1,0 +1,100 @@
+"""One engine behind the CLI, the loader hook and the Trainer callback.
+
+`check()` resolves each target to a source, lets the source gather evidence (card
+detectors, record scan, Hub metadata, lineage), and hands the evidence to the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardrail.card import Card
+from guardrail.config import GuardrailConfig, load_config
+from guardrail.errors import ConfigError, GuardrailError, TargetError
+from guardrail.findings import Evidence, Problem, Report, TargetReport
+from guardrail.policy import decide
+
+
+@dataclass
+class CheckContext:
+    """Per-run state: the config and caches that one `check()` call shares across targets.
+
+    Mutable on purpose and never global, so two runs never see each other's caches.
+    """
+
+    config: GuardrailConfig
+    progress: bool = False
+    lineage_cache: dict[str, Evidence] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def card_evidence(card: Card, target: str) -> Evidence:
+    """Run every card detector on `card`."""
+    from guardrail.detectors import CARD_DETECTORS
+
+    findings = list(card.issues)
+    for detector in CARD_DETECTORS:
+        findings.extend(detector.detect(card))
+    return Evidence(target=target, findings=tuple(findings))
+
+
+def gather(target: str, ctx: CheckContext) -> Evidence:
+    """Collect the evidence for one target string (card, data file, folder or Hub ID).
+
+    Raises:
+        TargetError: if the target does not exist or is of an unsupported kind.
+    """
+    from guardrail.sources import resolve
+
+    return resolve(target).gather(ctx)
+
+
+def check(
+    targets: Iterable[str],
+    config: GuardrailConfig | None = None,
+    *,
+    progress: bool = False,
+) -> Report:
+    """Check targets and decide a verdict for each.
+
+    Args:
+        targets: Card files, data files, local dataset folders or Hub dataset IDs.
+        config: The policy to apply; discovered from the working directory if omitted.
+        progress: Show progress bars for long record scans.
+
+    Returns:
+        A `Report` with one `TargetReport` per target, in order.
+
+    Raises:
+        TargetError: if a target does not exist or is of an unsupported kind.
+        ConfigError: if the discovered configuration is invalid.
+    """
+    config = config if config is not None else load_config()
+    ctx = CheckContext(config=config, progress=progress)
+    reports: list[TargetReport] = [decide(_gather_safely(t, ctx), config) for t in targets]
+    return Report(targets=tuple(reports), fail_open=config.fail_open)
+
+
+def _gather_safely(target: str, ctx: CheckContext) -> Evidence:
+    # A bug in one detector must not pass a target silently or crash the whole run:
+    # it becomes a could-not-check problem, which fails closed.
+    try:
+        return gather(target, ctx)
+    except GuardrailError as exc:
+        if isinstance(exc, (TargetError, ConfigError)):
+            raise
+        code = getattr(exc, "code", "check-failed")
+        return Evidence(target=target, problems=(Problem(code, str(exc), getattr(exc, "hint", "")),))
+    except Exception as exc:
+        return Evidence(
+            target=target,
+            problems=(
+                Problem(
+                    "internal-error",
+                    f"{target}: guardrail failed while checking: {type(exc).__name__}: {exc}",
+                    "please report this as a guardrail bug; allowlist the target with a reason to proceed",
+                ),
+            ),
+        )

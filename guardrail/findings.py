@@ -1,0 +1,296 @@
+"""What a check produces: findings with evidence, problems, and one verdict per target.
+
+Everything here is a frozen dataclass so results can be hashed, compared and passed
+between the engine, the policy and the reporters without anyone changing them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from guardrail._version import __version__
+
+EVIDENCE_MAX_CHARS = 160
+
+
+class Severity(StrEnum):
+    """How strongly a finding says the data came from X.
+
+    `high` blocks on its own; `medium` warns, and blocks when corroborated by another
+    signal family; `low` is informational and only warns.
+    """
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 3, "medium": 2, "low": 1}[self.value]
+
+
+class Verdict(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+    PASS = "pass"
+    ERROR = "error"  # could not be checked
+
+
+class Family(StrEnum):
+    """Independent signal families; agreement between two of them corroborates."""
+
+    CARD_METADATA = "card-metadata"
+    CARD_PROSE = "card-prose"
+    LINEAGE = "lineage"
+    KNOWLEDGE = "knowledge"
+    RECORDS = "records"
+    INPUT = "input"  # about the input itself (malformed card, unreadable rows)
+
+
+def shorten(text: str, limit: int = EVIDENCE_MAX_CHARS) -> str:
+    """Collapse whitespace and cut `text` so evidence stays one readable line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a person can go to see the evidence.
+
+    Cards are located by file and line (plus the YAML key path for metadata); records by
+    config, split, row and column (a dotted path for nested fields).
+    """
+
+    path: str | None = None
+    line: int | None = None
+    key: str | None = None
+    config: str | None = None
+    split: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.path:
+            parts.append(f"{self.path}:{self.line}" if self.line else self.path)
+        if self.key:
+            parts.append(f"key {self.key}")
+        if self.config:
+            parts.append(f"config {self.config}")
+        if self.split:
+            parts.append(f"split {self.split}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts) or "(target)"
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of evidence that a target holds X content.
+
+    Args:
+        rule_id: Stable identifier of the rule that fired (`GR101`); never renumbered.
+        severity: How strong the evidence is.
+        message: One sentence a person can act on.
+        location: Where the evidence is.
+        evidence: The matched text, shortened.
+        family: Which signal family the rule belongs to.
+        configs: Dataset configs the evidence concerns, when the source says so.
+        matched: For record rules, how many rows matched.
+        scanned: For record rules, how many rows were scanned.
+        chain: For lineage, the datasets from the target up to the one with the evidence.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+    evidence: str
+    family: Family
+    configs: tuple[str, ...] = ()
+    matched: int | None = None
+    scanned: int | None = None
+    chain: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity that survives unrelated edits: the line number is left out."""
+        loc = replace(self.location, line=None, row=None)
+        raw = "\x1f".join([self.rule_id, str(loc), self.evidence])
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "rule_id": self.rule_id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "evidence": self.evidence,
+            "family": self.family.value,
+            "fingerprint": self.fingerprint,
+        }
+        if self.configs:
+            out["configs"] = list(self.configs)
+        if self.matched is not None:
+            out["matched"] = self.matched
+        if self.scanned is not None:
+            out["scanned"] = self.scanned
+        if self.chain:
+            out["chain"] = list(self.chain)
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be checked. Never a pass: the policy decides on it.
+
+    Args:
+        code: Stable kind of problem (`hub-gated`, `unreadable-file`, ...).
+        message: What went wrong, naming the file/repo and line where known.
+        hint: What the user can do about it.
+    """
+
+    code: str
+    message: str
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding (or a could-not-check problem) the configuration silenced, and why."""
+
+    item: Finding | Problem
+    reason: str
+    by: str  # "allowlist" or "severity-override"
+
+    def to_dict(self) -> dict[str, object]:
+        kind = "finding" if isinstance(self.item, Finding) else "problem"
+        return {kind: self.item.to_dict(), "reason": self.reason, "by": self.by}
+
+
+@dataclass(frozen=True)
+class ScanInfo:
+    """How much of a target's records were read."""
+
+    mode: str  # "full" | "sample" | "none"
+    rows_scanned: int = 0
+    rows_total: int | None = None
+    bytes_scanned: int = 0
+
+    def describe(self) -> str:
+        if self.mode == "none":
+            return "records not scanned"
+        total = f" of {self.rows_total:,}" if self.rows_total is not None else ""
+        return f"{self.mode} scan: {self.rows_scanned:,}{total} rows"
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"mode": self.mode, "rows_scanned": self.rows_scanned}
+        if self.rows_total is not None:
+            out["rows_total"] = self.rows_total
+        out["bytes_scanned"] = self.bytes_scanned
+        return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the engine gathered about one target before the policy decides."""
+
+    target: str
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    scan: ScanInfo | None = None
+    resolved: dict[str, str] = field(default_factory=dict)  # e.g. repo_id, commit, path
+
+    def merge(self, other: Evidence) -> Evidence:
+        return Evidence(
+            target=self.target,
+            findings=self.findings + other.findings,
+            problems=self.problems + other.problems,
+            notes=self.notes + tuple(n for n in other.notes if n not in self.notes),
+            scan=other.scan or self.scan,
+            resolved={**self.resolved, **other.resolved},
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.target, self.findings, self.problems, self.notes, self.scan))
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """The decision for one target and everything that led to it."""
+
+    target: str
+    verdict: Verdict
+    findings: tuple[Finding, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    scan: ScanInfo | None = None
+    resolved: dict[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.target, self.verdict, self.findings, self.suppressed, self.problems))
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict is Verdict.BLOCK
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "target": self.target,
+            "verdict": self.verdict.value,
+            "findings": [f.to_dict() for f in self.findings],
+            "suppressed": [s.to_dict() for s in self.suppressed],
+            "problems": [p.to_dict() for p in self.problems],
+            "notes": list(self.notes),
+        }
+        if self.scan is not None:
+            out["scan"] = self.scan.to_dict()
+        if self.resolved:
+            out["resolved"] = dict(self.resolved)
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of one check over one or more targets."""
+
+    targets: tuple[TargetReport, ...]
+    fail_open: bool = False
+    guardrail_version: str = __version__
+
+    @property
+    def blocked(self) -> tuple[TargetReport, ...]:
+        """Targets that stop the run: blocked ones, and unchecked ones unless failing open."""
+        stop = {Verdict.BLOCK} if self.fail_open else {Verdict.BLOCK, Verdict.ERROR}
+        return tuple(t for t in self.targets if t.verdict in stop)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.blocked else 0
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(len(t.suppressed) for t in self.targets)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "guardrail_version": self.guardrail_version,
+            "targets": [t.to_dict() for t in self.targets],
+            "summary": {v.value: sum(1 for t in self.targets if t.verdict is v) for v in Verdict}
+            | {"suppressed": self.suppressed_count},
+        }

@@ -1,0 +1,63 @@
+"""Versioned data files that hold what guardrail knows about X.
+
+Loaded once per process and returned as frozen structures; detectors compile them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def _load(name: str) -> dict[str, Any]:
+    with resources.files(__package__).joinpath(name).open("rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class XPlatform:
+    """Domains, licence terms, words and record fields that identify X content."""
+
+    version: str
+    platform_domains: tuple[str, ...]
+    shortener_domains: tuple[str, ...]
+    media_domains: tuple[str, ...]
+    mirror_domains: tuple[str, ...]
+    licence_names: tuple[str, ...]
+    licence_links: tuple[str, ...]
+    platform_words: tuple[str, ...]
+    post_words: tuple[str, ...]
+    x_forms: tuple[str, ...]
+    v1_fields: tuple[str, ...]
+    v2_fields: tuple[str, ...]
+    column_words: tuple[str, ...]
+    placeholders: tuple[str, ...]
+
+    @property
+    def all_domains(self) -> tuple[str, ...]:
+        return self.platform_domains + self.shortener_domains + self.media_domains + self.mirror_domains
+
+
+@cache
+def x_platform() -> XPlatform:
+    raw = _load("x_platform.toml")
+    d, lic, w, r = raw["domains"], raw["licence"], raw["words"], raw["records"]
+    return XPlatform(
+        version=raw["version"],
+        platform_domains=tuple(d["platform"]),
+        shortener_domains=tuple(d["shortener"]),
+        media_domains=tuple(d["media"]),
+        mirror_domains=tuple(d["mirrors"]),
+        licence_names=tuple(lic["names"]),
+        licence_links=tuple(lic["links"]),
+        platform_words=tuple(w["platform"]),
+        post_words=tuple(w["post"]),
+        x_forms=tuple(w["x_forms"]),
+        v1_fields=tuple(r["v1_fields"]),
+        v2_fields=tuple(r["v2_fields"]),
+        column_words=tuple(r["column_words"]),
+        placeholders=tuple(r["placeholders"]),
+    )

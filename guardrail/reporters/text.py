@@ -1,0 +1,67 @@
+"""Human-readable report: verdict per target, then findings with location and evidence."""
+
+from __future__ import annotations
+
+from guardrail.findings import Report, TargetReport, Verdict
+
+_COLORS = {
+    Verdict.BLOCK: "\033[1;31m",
+    Verdict.ERROR: "\033[1;35m",
+    Verdict.WARN: "\033[1;33m",
+    Verdict.PASS: "\033[1;32m",
+}
+_RESET = "\033[0m"
+
+
+def _paint(text: str, verdict: Verdict, color: bool) -> str:
+    return f"{_COLORS[verdict]}{text}{_RESET}" if color else text
+
+
+def _target_lines(t: TargetReport, color: bool) -> list[str]:
+    lines = [f"{_paint(t.verdict.value.upper(), t.verdict, color)}  {t.target}"]
+    pins = ", ".join(f"{k} {v}" for k, v in t.resolved.items() if k in ("repo_id", "commit", "config"))
+    if pins:
+        lines.append(f"    checked: {pins}")
+    if t.scan is not None:
+        lines.append(f"    records: {t.scan.describe()}")
+    for f in t.findings:
+        lines.append(f"    {f.rule_id} [{f.severity.value}] {f.message}")
+        lines.append(f"        at {f.location}")
+        if f.chain:
+            lines.append(f"        lineage: {' → '.join(f.chain)}")
+        if f.matched is not None and f.scanned is not None:
+            lines.append(f"        rows: {f.matched:,} of {f.scanned:,} scanned")
+        if f.configs:
+            lines.append(f"        configs: {', '.join(f.configs)}")
+        lines.append(f"        evidence: {f.evidence}")
+    for p in t.problems:
+        lines.append(f"    could not check ({p.code}): {p.message}")
+        if p.hint:
+            lines.append(f"        to proceed: {p.hint}")
+    for s in t.suppressed:
+        item = s.item
+        label = getattr(item, "rule_id", None) or getattr(item, "code", "")
+        lines.append(f"    suppressed {label} by {s.by}: {s.reason}")
+    lines.extend(f"    note: {n}" for n in t.notes)
+    return lines
+
+
+def format_text(report: Report, color: bool = False) -> str:
+    """Render `report` for a terminal. `color` adds ANSI colours (the CLI sets it on a TTY)."""
+    lines: list[str] = []
+    for t in report.targets:
+        lines.extend(_target_lines(t, color))
+    counts = {v: sum(1 for t in report.targets if t.verdict is v) for v in Verdict}
+    summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
+    lines.append("")
+    lines.append(
+        f"guardrail {report.guardrail_version}: {len(report.targets)} target(s): {summary or 'none'}; "
+        f"{report.suppressed_count} finding(s) suppressed"
+    )
+    if report.blocked:
+        lines.append(
+            "Blocked: X (Twitter) content may not be used to train or fine-tune foundation/frontier models "
+            "(X Developer Agreement, June 2025). Remove it, or allowlist the dataset in [tool.guardrail] "
+            "with a reason if your use is permitted."
+        )
+    return "\n".join(lines) + "\n"

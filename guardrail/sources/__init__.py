@@ -1,0 +1,79 @@
+"""Turn a target string into a source that knows how to gather its evidence.
+
+A target is a card file (`*.md`), a data file, a local dataset folder, or a Hub dataset
+ID (`org/name`, `name`, optionally `@revision`). Local paths win over Hub IDs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from guardrail.errors import TargetError
+
+if TYPE_CHECKING:
+    from guardrail.engine import CheckContext
+    from guardrail.findings import Evidence
+
+CARD_SUFFIXES = (".md", ".markdown")
+# What datasets' packaged builders read; compressed forms are accepted as datasets does.
+DATA_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".txt", ".arrow")
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip")
+
+_HUB_ID = re.compile(r"^(?:[A-Za-z0-9][\w.-]{0,95}/)?[A-Za-z0-9][\w.-]{0,95}(?:@[\w./-]{1,200})?$")
+
+
+class Source(Protocol):
+    @property
+    def target(self) -> str: ...
+
+    def gather(self, ctx: CheckContext) -> Evidence: ...
+
+
+def data_suffix(path: Path) -> str | None:
+    """The data format suffix of `path`, looking through one compression suffix."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes and suffixes[-1] in DATA_SUFFIXES else None
+
+
+def looks_like_hub_id(target: str) -> bool:
+    if target.startswith((".", "/", "~")) or "\\" in target or target.endswith("/"):
+        return False
+    name = target.split("@", 1)[0]
+    if Path(name).suffix.lower() in (*CARD_SUFFIXES, *DATA_SUFFIXES, *COMPRESSION_SUFFIXES):
+        return False
+    return bool(_HUB_ID.match(target))
+
+
+def resolve(target: str) -> Source:
+    """Pick the source for `target`.
+
+    Raises:
+        TargetError: if a local path does not exist or is of an unsupported kind.
+    """
+    path = Path(target)
+    if path.exists():
+        if path.is_dir():
+            from guardrail.sources.folder import FolderSource
+
+            return FolderSource(target, path)
+        if path.suffix.lower() in CARD_SUFFIXES:
+            from guardrail.sources.card_file import CardFileSource
+
+            return CardFileSource(target, path)
+        if data_suffix(path) is not None:
+            from guardrail.sources.data_file import DataFileSource
+
+            return DataFileSource(target, path)
+        raise TargetError(
+            f"{target}: unsupported file type '{path.suffix or '(none)'}'; expected a card (.md), a data file "
+            f"({', '.join(DATA_SUFFIXES)}, optionally compressed), a dataset folder or a Hub dataset ID"
+        )
+    if looks_like_hub_id(target):
+        from guardrail.sources.hub import HubSource
+
+        return HubSource(target)
+    raise TargetError(f"{target}: no such file or directory, and not a Hub dataset ID")

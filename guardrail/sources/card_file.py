@@ -1,0 +1,43 @@
+"""A single dataset card file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guardrail.card import read_card
+from guardrail.errors import InputError
+from guardrail.findings import Evidence, Problem
+
+if TYPE_CHECKING:
+    from guardrail.engine import CheckContext
+
+
+def card_file_evidence(target: str, path: Path, display: str) -> Evidence:
+    """Evidence from one card file; an unreadable card is a problem, never a pass."""
+    from guardrail.engine import card_evidence
+
+    try:
+        card = read_card(path, display)
+    except InputError as exc:
+        return Evidence(
+            target=target,
+            problems=(
+                Problem(
+                    "unreadable-card", str(exc), "fix or replace the card, or allowlist it with a reason"
+                ),
+            ),
+            resolved={"path": str(path)},
+        )
+    evidence = card_evidence(card, target)
+    return Evidence(target=target, findings=evidence.findings, resolved={"path": str(path)})
+
+
+@dataclass(frozen=True)
+class CardFileSource:
+    target: str
+    path: Path
+
+    def gather(self, ctx: CheckContext) -> Evidence:
+        return card_file_evidence(self.target, self.path, self.target)

@@ -1,0 +1,51 @@
+"""A local dataset folder: its README.md card plus its data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guardrail.findings import Evidence
+from guardrail.sources.card_file import card_file_evidence
+
+if TYPE_CHECKING:
+    from guardrail.engine import CheckContext
+
+CARD_NAME = "README.md"
+
+
+@dataclass(frozen=True)
+class FolderSource:
+    target: str
+    path: Path
+
+    def gather(self, ctx: CheckContext) -> Evidence:
+        card_path = self.path / CARD_NAME
+        if card_path.is_file():
+            display = str(Path(self.target) / CARD_NAME)
+            evidence = card_file_evidence(self.target, card_path, display)
+        else:
+            evidence = Evidence(
+                target=self.target,
+                notes=("no dataset card (README.md) in this folder; judged on its records alone",),
+                resolved={"path": str(self.path)},
+            )
+        return evidence.merge(self._records(ctx))
+
+    def _records(self, ctx: CheckContext) -> Evidence:
+        from guardrail.findings import Problem
+
+        # Record scanning of folders arrives with the record-scanning work.
+        return Evidence(
+            target=self.target,
+            problems=(
+                Problem(
+                    "records-not-supported",
+                    f"{self.target}: scanning a folder's data files is not supported yet",
+                    "check the README.md alone for now",
+                ),
+            )
+            if any(p.is_file() and p.name != CARD_NAME for p in self.path.iterdir())
+            else (),
+        )

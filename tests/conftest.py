@@ -1,0 +1,40 @@
+"""Shared fixtures. Every test runs with HF caches inside a temp dir and the Hub offline,
+so nothing is read from or written to the user's cache and nothing reaches the network."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before any HF library is imported (they read these at import time).
+_HF_HOME = tempfile.mkdtemp(prefix="guardrail-tests-hf-")
+os.environ["HF_HOME"] = _HF_HOME
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def write_card(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write card text to a README.md in a fresh folder and return its path."""
+
+    def _write(text: str | bytes, name: str = "README.md") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
