@@ -1,0 +1,75 @@
+"""guardrail: keep X (formerly Twitter) content out of Hugging Face training runs.
+
+Three entry points share one engine:
+
+- `GuardrailCallback` for `transformers.Trainer` / TRL `SFTTrainer`;
+- `guardrail.load_dataset(...)`, a drop-in for `datasets.load_dataset`;
+- `guardrail check TARGET...` on the command line, for CI.
+
+Attributes are imported lazily so `import guardrail` never pulls in torch or transformers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from guardrail._version import __version__
+
+_LAZY: dict[str, str] = {
+    "check": "guardrail.engine",
+    "load_config": "guardrail.config",
+    "GuardrailConfig": "guardrail.config",
+    "AllowEntry": "guardrail.config",
+    "Report": "guardrail.findings",
+    "TargetReport": "guardrail.findings",
+    "Finding": "guardrail.findings",
+    "Verdict": "guardrail.findings",
+    "Severity": "guardrail.findings",
+    "GuardrailError": "guardrail.errors",
+    "GuardrailViolation": "guardrail.errors",
+    "ConfigError": "guardrail.errors",
+    "HubAccessError": "guardrail.errors",
+    "scan_dataset": "guardrail.records.api",
+    "load_dataset": "guardrail.integrations.datasets",
+    "GuardrailCallback": "guardrail.integrations.transformers",
+}
+
+__all__ = [  # noqa: RUF022 - grouped as in _LAZY
+    "__version__",
+    "check",
+    "load_config",
+    "GuardrailConfig",
+    "AllowEntry",
+    "Report",
+    "TargetReport",
+    "Finding",
+    "Verdict",
+    "Severity",
+    "GuardrailError",
+    "GuardrailViolation",
+    "ConfigError",
+    "HubAccessError",
+    "scan_dataset",
+    "load_dataset",
+    "GuardrailCallback",
+]
+
+if TYPE_CHECKING:
+    from guardrail.config import AllowEntry, GuardrailConfig, load_config
+    from guardrail.engine import check
+    from guardrail.errors import ConfigError, GuardrailError, GuardrailViolation, HubAccessError
+    from guardrail.findings import Finding, Report, Severity, TargetReport, Verdict
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guardrail' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
