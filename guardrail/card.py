@@ -7,6 +7,7 @@ names the file and line, and whatever can still be read is scanned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,11 @@ class Card:
 
     @property
     def config_names(self) -> tuple[str, ...]:
-        names = [f.value for f in self.fields if f.path.endswith(".config_name")]
+        names = [
+            f.value
+            for f in self.fields
+            if f.path.endswith(".config_name") or re.fullmatch(r"configs\[\d+\]", f.path)
+        ]
         return tuple(dict.fromkeys(names))
 
 

@@ -10,13 +10,17 @@ import argparse
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from guardrail._version import __version__
 from guardrail.errors import ConfigError, GuardrailError, TargetError
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(GuardrailError):
+    """A command-line argument cannot be used (exit status 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("targets", nargs="+", metavar="TARGET")
     check.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
     check.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    check.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        help="also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=guardrail.sarif",
+    )
     check.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
     check.add_argument(
         "--no-records", action="store_true", help="do not read records, only cards and metadata"
@@ -68,6 +79,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from guardrail.reporters import FORMATS
     from guardrail.reporters.text import format_text
 
+    extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
     config = load_config(args.config)
     if args.no_records:
         config = dataclasses.replace(config, scan_records=False)
@@ -81,14 +93,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
         out = format_text(report, color=color)
     else:
         out = FORMATS[args.format](report)
+    for fmt, path in extra_reports:
+        _write(path, FORMATS[fmt](report))
     if args.output is not None:
-        try:
-            args.output.write_text(out, encoding="utf-8")
-        except OSError as exc:
-            raise TargetError(f"{args.output}: cannot write report: {exc.strerror}") from None
+        _write(args.output, out)
     else:
         sys.stdout.write(out)
     return report.exit_code
+
+
+def _parse_report_spec(spec: str, formats: Mapping[str, object]) -> tuple[str, Path]:
+    fmt, sep, file = spec.partition("=")
+    if not sep or not file or fmt not in formats:
+        raise UsageError(
+            f"--report {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(sorted(formats))}"
+        )
+    return fmt, Path(file)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write report: {exc.strerror}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _cmd_rules()
         return _cmd_check(args)
-    except (TargetError, ConfigError) as exc:
+    except (TargetError, ConfigError, UsageError) as exc:
         print(f"guardrail: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except GuardrailError as exc:

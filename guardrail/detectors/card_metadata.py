@@ -6,6 +6,7 @@ looks at its own keys and reports the YAML key path and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from guardrail.card import Card, MetaField
@@ -93,11 +94,11 @@ class CardMetadataDetector:
             if licence_pattern().search(f.value) or _mentions(f.value):
                 yield LICENCE.finding(f"`{f.path}` refers to X/Twitter terms.", _loc(card, f), f.value)
         for f in card.fields:
-            if f.top_key.startswith("extra_gated") and (
-                _mentions(f.value) or licence_pattern().search(f.value)
-            ):
+            # Gated-form questions are mapping keys (`extra_gated_fields: {"I accept X's terms": checkbox}`).
+            text = f"{f.path} {f.value}"
+            if f.top_key.startswith("extra_gated") and (_mentions(text) or licence_pattern().search(text)):
                 yield GATED.finding(
-                    f"`{f.path}` asks users to accept X/Twitter terms.", _loc(card, f), f.value
+                    f"`{f.top_key}` asks users to accept X/Twitter terms.", _loc(card, f), text
                 )
         for f in card.fields_under(*_DESCRIPTIVE_KEYS):
             if identifier_pattern().search(f.value) or _mentions(f.value):
@@ -119,13 +120,22 @@ class CardMetadataDetector:
     def _configs(self, card: Card) -> Iterator[Finding]:
         hits: dict[str, MetaField] = {}
         for f in card.fields_under("configs", "dataset_info"):
-            is_name = f.path.endswith(".config_name") or (
-                f.path.startswith("dataset_info") and f.path.endswith(".config_name")
-            )
+            # `configs: [name, ...]` (legacy) or `configs: [{config_name: ..., data_files: ...}]`.
+            is_name = f.path.endswith(".config_name") or re.fullmatch(r"configs\[\d+\]", f.path) is not None
             is_file = ".data_files" in f.path and not f.path.endswith(".split")
             if (is_name or is_file) and identifier_pattern().search(f.value):
                 config = f.value if is_name else (_config_of(card, f) or "?")
                 hits.setdefault(config, f)
+        for f in card.fields:
+            # Legacy per-config metadata: `language: {it_twittiro: [it]}` keys are config names.
+            parts = f.path.split(".")
+            per_config = len(parts) == 2 and parts[0] != "dataset_info"
+            if (
+                per_config
+                and isinstance(card.metadata.get(parts[0]), dict)
+                and identifier_pattern().search(parts[1])
+            ):
+                hits.setdefault(parts[1], f)
         for config, f in hits.items():
             yield CONFIGS.finding(
                 f"Config `{config}` is named for tweets/Twitter (`{f.path}`).",

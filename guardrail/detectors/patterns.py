@@ -31,10 +31,11 @@ def mention_pattern() -> re.Pattern[str]:
     words = kb.platform_words + kb.post_words
     latin = tuple(w for w in words if w.isascii() or all(ord(c) < 0x250 for c in w))
     other = tuple(w for w in words if w not in latin)
+    # "X" forms are matched case-sensitively and as whole tokens: `dropbox.com` ends in
+    # "x.com" and "x api" is usually not the platform.
     forms = "|".join(kb.x_forms)
     return re.compile(
-        rf"(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])|{_alt(other)}|(?:{forms})",
-        re.IGNORECASE,
+        rf"(?i:(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])|{_alt(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
     )
 
 
