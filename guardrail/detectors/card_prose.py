@@ -64,6 +64,8 @@ _SKIP_SECTIONS = re.compile(
     _I,
 )
 _LICENCE_SECTION = re.compile(r"licen[cs]", _I)
+# Sections that discuss uses and risks compare with other data; they warn at most.
+_DISCUSSION_SECTIONS = re.compile(r"impact|bias|limitation|consideration|known|ethic|risk|future", _I)
 _DATA_SECTIONS = re.compile(
     r"summary|description|source|collection|producer|field|instance|structure|split|task|language|creation"
     r"|curation|rationale|annotation|overview|about|content|dataset card for|data$",
@@ -89,6 +91,9 @@ _BENIGN = re.compile(
             r"twitter[- ]threads?|(?:in|on) (?:a|this|that|his|her|their|my|our) (?:\w+ ){0,3}tweet\b",
             r"(?:said|wrote|announced|tweeted|joked|posted) (?:on|in|via) (?:twitter|a tweet)",
             r"(?:like|such as|e\.g\.,?|including) (?:facebook|reddit|instagram|tiktok)(?:,? (?:\w+,? )*?)(?:and |or )twitter",
+            # Negations and contrasts: "unlike Twitter data", "no tweets were used".
+            r"\b(?:unlike|not|no|never|nor|rather than|instead of|compared (?:to|with)|as opposed to|except)\b"
+            r"[^.;]{0,30}?(?:twitter|tweets?)\b(?: (?:data|posts|messages|corpora|datasets?))?",
         ]
     ),
     _I,
@@ -99,22 +104,23 @@ _CUES = re.compile(
     "|".join(
         [
             r"\b(?:collect|crawl|scrap|gather|harvest|retriev|download|sampl|extract|obtain|fetch|mined|mining"
-            r"|stream|hydrat|quer(?:y|ied)|compil|sourced|acquir|built from|drawn from|taken from|come from"
-            r"|comes from|came from|originat|consist|compris|contain|made up of|composed of|selected from)\w*",
+            r"|hydrat|compil|sourced|acquir|built from|drawn from|taken from|come from"
+            r"|comes from|came from|originat|consist|compris|made up of|composed of|selected from)\w*",
+            r"\b(?:dataset|corpus|corpora|collection|data|it|this)\b[^.;]{0,40}\bcontain\w*",
             r"\b(?:twitter|x) (?:api|streaming|firehose|search|academic|developer)",
             r"\b(?:tweet|status)[ _-]?ids?\b|\bids? of (?:the )?tweets",
-            r"\b\d[\d,.]*\s*(?:k|m|thousand|million|billion)?\s+(?:[\w-]+\s+){0,3}(?:tweets?|twitter (?:messages|posts))\b",
+            r"\b\d[\d,.]*\s*(?:k|m|thousand|million|billion)?\s+(?:[\w-]+\s+){0,3}(?:tweet\w*|twitter (?:messages|posts))",
             r"\b(?:dataset|corpus|corpora|collection|set|sample|pairs?|stream)s? of (?:[\w-]+\s+){0,3}tweets\b",
             r"\btweets? (?:dataset|corpus|corpora|collection|data\b|treebank)",
-            r"\btwitter (?:data\b|dataset|corpus|corpora|messages?|posts?|conversations?|users|feeds?|replies"
-            r"|timelines?|microblog|sentiment)",
+            r"\btwitter (?:data\b|dataset|corpus|corpora|messages?|posts?|conversations?|users?|feeds?|replies"
+            r"|timelines?|microblog|sentiment|handles|usernames?|mentions)",
             r"\b(?:annotated|labell?ed|anonymi[sz]ed|annotating|labell?ing|classif\w+|translat\w+|parallel|raw"
             r"|original|individual|arabic|english|german|french|spanish|hindi|japanese|polish|thai|turkish)"
             r" (?:[\w-]+ ){0,2}tweets\b",
             r"\btweets? (?:were|was|are|is|have been|has been) (?:\w+ ){0,2}"
             r"(?:annotated|labell?ed|collected|selected|sampled|gathered|crawled|filtered|used|anonymi[sz]ed)",
             r"\b(?:posted|published|written) (?:on|to) (?:twitter|x\b)",
-            r"\bfrom twitter\b|\bon twitter\b",
+            r"\bfrom twitter\b",
             r"\bgiven a tweet|\b(?:each|every) tweet\b",
         ]
     ),
@@ -180,6 +186,8 @@ def _judge(s: _Sentence) -> Severity | None:
     if not _ASCII_POST.search(mention.group(0)) and not mention.group(0).lower().startswith("x"):
         # A non-English word for tweets: strong with a count or a corpus word around it.
         return Severity.HIGH if _FOREIGN_CUES.search(text) else Severity.MEDIUM
+    if _DISCUSSION_SECTIONS.search(s.section):
+        return Severity.MEDIUM if _CUES.search(text) else Severity.LOW
     if _CUES.search(text):
         return Severity.HIGH
     if re.search(r"field|instance|structure", s.section, _I) and _FIELD_CUES.search(text):

@@ -35,7 +35,8 @@ def mention_pattern() -> re.Pattern[str]:
     # "x.com" and "x api" is usually not the platform.
     forms = "|".join(kb.x_forms)
     return re.compile(
-        rf"(?i:(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])|{_alt(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
+        rf"(?i:(?<![^\W\d_])(?:{_alt(kb.stems)})[^\W\d_]*|(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])"
+        rf"|{_alt(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
     )
 
 

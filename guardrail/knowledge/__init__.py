@@ -30,6 +30,7 @@ class XPlatform:
     licence_links: tuple[str, ...]
     platform_words: tuple[str, ...]
     post_words: tuple[str, ...]
+    stems: tuple[str, ...]
     x_forms: tuple[str, ...]
     v1_fields: tuple[str, ...]
     v2_fields: tuple[str, ...]
@@ -55,6 +56,7 @@ def x_platform() -> XPlatform:
         licence_links=tuple(lic["links"]),
         platform_words=tuple(w["platform"]),
         post_words=tuple(w["post"]),
+        stems=tuple(w["stems"]),
         x_forms=tuple(w["x_forms"]),
         v1_fields=tuple(r["v1_fields"]),
         v2_fields=tuple(r["v2_fields"]),

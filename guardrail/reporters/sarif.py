@@ -89,6 +89,7 @@ def format_sarif(report: Report) -> str:
                     {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
                 ],
                 "results": results,
+                "properties": {"suppressedCount": report.suppressed_count},
             }
         ],
     }

@@ -31,6 +31,13 @@ def section(title: str, text: str) -> str:
         "Корпус содержит твиты на русском языке.",
         "収集したツイートのデータセットです。",
         "Tweets were labelled by three annotators.",
+        "Tweets mentioning the vaccine were gathered between March and May 2021.",
+        "We release the tweet ids and labels only, as the platform's terms require.",
+        "The social subset was scraped from Twitter with a public scraper.",
+        "The data comprises replies to political accounts on X (formerly Twitter).",
+        "Twitter users in Nairobi wrote the posts in Sheng.",
+        "Der Datensatz enthält 3.000 Tweets über das Wetter.",
+        "Veri seti 10.000 tweetten oluşmaktadır.",
     ],
 )
 def test_provenance_sentences_block(text: str) -> None:
@@ -64,6 +71,16 @@ def test_title_naming_tweets_blocks() -> None:
         section("Citation Information", "@inproceedings{x, title={Sentiment in tweets}}"),
         "# Card\n\n- **Point of Contact:** [Twitter](https://twitter.com/example)\n",
         section("Dataset Summary", "Product reviews from an online shop; see dropbox.com/x.zip."),
+        section(
+            "Dataset Summary", "Edited headlines from news sites; unlike Twitter data, they are proofread."
+        ),
+        section("Dataset Summary", "The corpus contains no tweets; all texts are parliamentary speeches."),
+        section("Dataset Summary", "Messages from Telegram channels and Sina Weibo microblog reposts."),
+        section("Dataset Summary", "Our team announced the release on Twitter last spring."),
+        section("Dataset Summary", "The X axis of each plot shows time; the Y axis shows load."),
+        section("Dataset Summary", "Answers are capped at 280 characters, the length of a tweet."),
+        section("Discussion of Biases", "Models trained on Twitter data are known to inherit its biases."),
+        section("Dataset Summary", "Tuition fees and course catalogues from 40 universities."),
     ],
 )
 def test_false_friends_do_not_block(body: str) -> None:
