@@ -113,7 +113,7 @@ _CUES = re.compile(
             r"\b(?:dataset|corpus|corpora|collection|set|sample|pairs?|stream)s? of (?:[\w-]+\s+){0,3}tweets\b",
             r"\btweets? (?:dataset|corpus|corpora|collection|data\b|treebank)",
             r"\btwitter (?:data\b|dataset|corpus|corpora|messages?|posts?|conversations?|users?|feeds?|replies"
-            r"|timelines?|microblog|sentiment|handles|usernames?|mentions)",
+            r"|timelines?|microblog|sentiment|handles|usernames?)",
             r"\b(?:annotated|labell?ed|anonymi[sz]ed|annotating|labell?ing|classif\w+|translat\w+|parallel|raw"
             r"|original|individual|arabic|english|german|french|spanish|hindi|japanese|polish|thai|turkish)"
             r" (?:[\w-]+ ){0,2}tweets\b",
@@ -137,6 +137,7 @@ _FOREIGN_CUES = re.compile(
     _I,
 )
 _ASCII_POST = re.compile(r"tweet|twitter|retweet", _I)
+_MAX_JUDGED = 2_000
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
@@ -207,6 +208,7 @@ class CardProseDetector:
         best: dict[Severity, tuple[_Sentence, int]] = {}
         links: list[tuple[_Sentence, str]] = []
         configs: set[str] = set()
+        judged = 0
         for s in _sentences(card):
             if _LICENCE_SECTION.search(s.section) and not s.title:
                 m = licence_pattern().search(s.text) or (
@@ -221,7 +223,14 @@ class CardProseDetector:
                         s.text,
                     )
                     continue
-            links.extend((s, m.group(0)) for m in status_url_pattern().finditer(s.text))
+            if "/status" in s.text or "t.co/" in s.text:  # cheap gate: the URL pattern is costly
+                links.extend((s, m.group(0)) for m in status_url_pattern().finditer(s.text))
+            if not mention_pattern().search(s.text):
+                continue
+            judged += 1
+            if judged > _MAX_JUDGED:
+                # A huge card repeats itself; the first mentions carry the evidence.
+                continue
             severity = _judge(s)
             if severity is not None:
                 first, count = best.get(severity, (s, 0))
