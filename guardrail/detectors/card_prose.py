@@ -117,6 +117,7 @@ _CUES = re.compile(
             r"\b(?:annotated|labell?ed|anonymi[sz]ed|annotating|labell?ing|classif\w+|translat\w+|parallel|raw"
             r"|original|individual|arabic|english|german|french|spanish|hindi|japanese|polish|thai|turkish)"
             r" (?:[\w-]+ ){0,2}tweets\b",
+            r"\btweets? (?:[\w-]+ ){0,2}(?:annotated|labell?ed|tagged|classified|manually|hand-labell?ed)\b",
             r"\btweets? (?:were|was|are|is|have been|has been) (?:\w+ ){0,2}"
             r"(?:annotated|labell?ed|collected|selected|sampled|gathered|crawled|filtered|used|anonymi[sz]ed)",
             r"\b(?:posted|published|written) (?:on|to) (?:twitter|x\b)",
@@ -134,6 +135,12 @@ _FIELD_CUES = re.compile(
 _FOREIGN_CUES = re.compile(
     r"\d|recopil|recolect|descarg|conjunto|corpus|coletad|collect|recueilli|gesammelt|korpus|datensatz"
     r"|toplan|derlem|veri seti|собран|корпус|набор|مجموعة|جمع|収集|データ|コーパス|收集|数据|语料|데이터|수집",
+    _I,
+)
+_TWEETS_NOUN = re.compile(r"\b(?:re)?tweets\b", _I)
+_SECOND_HAND = re.compile(
+    r"embed|quot|cit(?:e|ing|ation)|article|news|mention|about|refer|link|screenshot|journalis|report"
+    r"|claim|statement|said|made in",
     _I,
 )
 _ASCII_POST = re.compile(r"tweet|twitter|retweet", _I)
@@ -192,6 +199,10 @@ def _judge(s: _Sentence) -> Severity | None:
     if _CUES.search(text):
         return Severity.HIGH
     if re.search(r"field|instance|structure", s.section, _I) and _FIELD_CUES.search(text):
+        return Severity.HIGH
+    if _DATA_SECTIONS.search(s.section) and _TWEETS_NOUN.search(text) and not _SECOND_HAND.search(text):
+        # "Hinglish tweets with sentiment labels": in a section about the data, tweets as a
+        # plural noun describe the records, unless they are quoted or embedded in something else.
         return Severity.HIGH
     return Severity.MEDIUM if _DATA_SECTIONS.search(s.section) else Severity.LOW
 

@@ -38,6 +38,8 @@ def section(title: str, text: str) -> str:
         "Twitter users in Nairobi wrote the posts in Sheng.",
         "Der Datensatz enthält 3.000 Tweets über das Wetter.",
         "Veri seti 10.000 tweetten oluşmaktadır.",
+        "Hinglish tweets with sentiment labels.",
+        "Tweets manually annotated for sarcasm.",
     ],
 )
 def test_provenance_sentences_block(text: str) -> None:
@@ -81,6 +83,10 @@ def test_title_naming_tweets_blocks() -> None:
         section("Dataset Summary", "Answers are capped at 280 characters, the length of a tweet."),
         section("Discussion of Biases", "Models trained on Twitter data are known to inherit its biases."),
         section("Dataset Summary", "Tuition fees and course catalogues from 40 universities."),
+        section("Dataset Summary", "News articles from Kirundi outlets, some of which embed tweets."),
+        section(
+            "Dataset Summary", "Fact-checks of claims, including claims first made in tweets by politicians."
+        ),
     ],
 )
 def test_false_friends_do_not_block(body: str) -> None:
