@@ -7,12 +7,12 @@ both below. `tests/detectors/test_registry.py` fails if a module is left out.
 from __future__ import annotations
 
 from guardrail import card
-from guardrail.detectors import card_metadata, card_prose
+from guardrail.detectors import card_metadata, card_prose, lineage
 from guardrail.detectors.base import CardDetector, Rule
 
 CARD_DETECTORS: tuple[CardDetector, ...] = (card_metadata.DETECTOR, card_prose.DETECTOR)
 
-_ALL_RULES: tuple[Rule, ...] = (*card.RULES, *card_metadata.RULES, *card_prose.RULES)
+_ALL_RULES: tuple[Rule, ...] = (*card.RULES, *card_metadata.RULES, *card_prose.RULES, *lineage.RULES)
 
 RULES: dict[str, Rule] = {r.rule_id: r for r in _ALL_RULES}
 

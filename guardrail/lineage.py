@@ -1,0 +1,215 @@
+"""Follow `source_datasets` upstream: knowledge base first, then the parent's own card.
+
+Each parent is resolved once per run (`CheckContext.lineage_cache`), to a depth of
+`lineage-depth`, stopping at cycles. A parent's evidence is decided by the same policy as
+a target (so an allowlisted parent does not taint its children), and a parent that blocks
+makes the child block with a chain `child → parent → grandparent: evidence`.
+
+Where cards come from: for Hub targets the parent's card is read from the Hub (bounded
+timeout) or the cache; for local card files and folders only from the local HF cache and
+the knowledge base, never the network — a local check must stay fast, deterministic and
+private in CI and pre-commit hooks. Parents that cannot be resolved are reported (GR303).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guardrail.card import Card, read_card
+from guardrail.detectors.lineage import PARENT, UNRESOLVED, knowledge_finding, source_entries
+from guardrail.errors import HubAccessError, InputError
+from guardrail.findings import Evidence, Finding, Location, Problem, Severity, Verdict
+from guardrail.knowledge.x_datasets import KnowledgeBase, normalise_name, packaged_knowledge_base
+
+if TYPE_CHECKING:
+    from guardrail.engine import CheckContext
+
+GR106 = "GR106"
+
+
+def knowledge_base(ctx: CheckContext) -> KnowledgeBase:
+    """The packaged knowledge base extended by the configuration's `known-x-datasets`."""
+    kb = ctx.extras.get("knowledge_base")
+    if not isinstance(kb, KnowledgeBase):
+        kb = packaged_knowledge_base().extended(ctx.config.known_x_datasets, ctx.config.source)
+        ctx.extras["knowledge_base"] = kb
+    return kb
+
+
+def hub_card_path(repo_id: str) -> str:
+    """How a Hub card is shown in locations: openable with `huggingface_hub.HfFileSystem`."""
+    return f"hf://datasets/{repo_id}/README.md"
+
+
+@dataclass
+class Lineage:
+    """Resolves the parents of one card.
+
+    Args:
+        ctx: The run's context (config, lineage cache, Hub client).
+        network: Whether parents may be read from the Hub (False: cache and knowledge base only).
+    """
+
+    ctx: CheckContext
+    network: bool
+    notes: list[str] = field(default_factory=list)
+
+    def evidence(self, card: Card, subject: str, stack: tuple[str, ...] = ()) -> Evidence:
+        """Lineage findings for `subject`, whose card is `card`."""
+        stack = (*stack, normalise_name(subject))
+        findings: list[Finding] = []
+        notes: list[str] = []
+        for f, name in source_entries(card):
+            if name is None:
+                continue
+            loc = Location(path=card.path, line=f.line, key=f.path)
+            key = normalise_name(name)
+            if key in stack:
+                cycle = " → ".join([*stack[stack.index(key) :], key])
+                notes.append(f"lineage cycle {cycle}: not followed further")
+                continue
+            if len(stack) > self.ctx.config.lineage_depth:
+                notes.append(
+                    f"lineage: `{name}` is deeper than lineage-depth={self.ctx.config.lineage_depth}; "
+                    "not followed"
+                )
+                continue
+            parent = self.parent(name, stack)
+            inherited, note = self._inherit(parent, subject, name, loc, f.value)
+            findings.extend(inherited)
+            notes.extend(n for n in (note, *parent.notes) if n and n.startswith("lineage"))
+        return Evidence(target=subject, findings=tuple(findings), notes=tuple(dict.fromkeys(notes)))
+
+    def parent(self, name: str, stack: tuple[str, ...]) -> Evidence:
+        """Everything known about one parent dataset, computed once per run."""
+        key = normalise_name(name)
+        cached = self.ctx.lineage_cache.get(key)
+        if cached is not None:
+            return cached
+        kb = knowledge_base(self.ctx)
+        entry = kb.lookup(name)
+        found = knowledge_finding(entry, name, version=kb.version) if entry is not None else None
+        if found is not None and entry is not None and not entry.configs:
+            # Listed as a whole: its card adds nothing that could clear it.
+            result = Evidence(target=name, findings=(found,), resolved={"repo_id": name})
+        else:
+            result = self._from_card(name, stack)
+            if found is not None:
+                result = Evidence(
+                    target=name,
+                    findings=(found, *result.findings),
+                    notes=result.notes,
+                    resolved=result.resolved,
+                )
+        self.ctx.lineage_cache[key] = result
+        return result
+
+    def _from_card(self, name: str, stack: tuple[str, ...]) -> Evidence:
+        from guardrail.engine import card_evidence
+        from guardrail.hub.client import client_for
+        from guardrail.hub.ref import parse_ref
+
+        ref = parse_ref(name)
+        client = client_for(self.ctx)
+        try:
+            card_file = client.card(ref) if self.network else client.cached_card(ref)
+        except HubAccessError as exc:
+            return Evidence(target=name, problems=(Problem(exc.code, str(exc), exc.hint),))
+        if card_file is None:
+            why = "not in the knowledge base, and its card is not in the local HF cache (local targets do not query the Hub)"
+            return Evidence(target=name, problems=(Problem("lineage-unresolved", f"`{name}`: {why}"),))
+        resolved = {"repo_id": ref.repo_id, **({"commit": card_file.commit} if card_file.commit else {})}
+        if card_file.path is None:
+            return Evidence(
+                target=name,
+                notes=(f"lineage: `{name}` has no dataset card; its own sources are unknown",),
+                resolved=resolved,
+            )
+        try:
+            card = read_card(Path(card_file.path), hub_card_path(ref.repo_id))
+        except InputError as exc:
+            return Evidence(target=name, problems=(Problem("unreadable-card", str(exc)),), resolved=resolved)
+        own = card_evidence(card, name)
+        upstream = self.evidence(card, name, stack)
+        return Evidence(
+            target=name,
+            findings=dedupe_gr106(own.findings, upstream.findings) + upstream.findings,
+            notes=upstream.notes,
+            resolved=resolved,
+        )
+
+    def _inherit(
+        self, parent: Evidence, child: str, name: str, loc: Location, raw: str
+    ) -> tuple[list[Finding], str | None]:
+        from guardrail.policy import decide
+
+        report = decide(parent, self.ctx.config)
+        strong = [f for f in report.findings if f.severity in (Severity.HIGH, Severity.MEDIUM)]
+        if report.verdict is Verdict.BLOCK or strong:
+            origin = report.findings[0]
+            tail = origin.chain[1:] if origin.chain else ()
+            chain = (child, name, *tail)
+            evidence = (
+                origin.evidence
+                if origin.rule_id == PARENT.rule_id
+                else f"{name}: {origin.rule_id} {origin.evidence}"
+            )
+            severity = Severity.HIGH if report.verdict is Verdict.BLOCK else Severity.MEDIUM
+            partial = {c for f in strong for c in f.configs}
+            if partial and report.verdict is Verdict.BLOCK and all(f.configs for f in strong):
+                # Only some configs of the parent hold X content; the child may not use them.
+                severity = Severity.MEDIUM
+            basis = " (knowledge base)" if origin.rule_id == "GR302" else ""
+            message = (
+                f"Source dataset `{name}` holds X content{basis}: {' → '.join(chain[1:])}; "
+                "derived data inherits the restriction."
+            )
+            return [PARENT.finding(message, loc, evidence, severity=severity, chain=chain)], None
+        if report.problems:
+            p = report.problems[0]
+            finding = UNRESOLVED.finding(
+                f"Source dataset `{name}` could not be resolved ({p.code}): {p.message}",
+                loc,
+                raw,
+                chain=(child, name),
+            )
+            return [finding], None
+        unresolved = [f for f in report.findings if f.rule_id == UNRESOLVED.rule_id]
+        if unresolved:
+            return [
+                UNRESOLVED.finding(
+                    f.message, loc, f.evidence, chain=(child, *f.chain) if f.chain else (child, name)
+                )
+                for f in unresolved
+            ], None
+        if report.suppressed:
+            reason = report.suppressed[0].reason
+            return [], f"lineage: evidence against `{name}` is suppressed by the allowlist ({reason})"
+        return [], f"lineage: `{name}` resolved; no X evidence upstream"
+
+
+def dedupe_gr106(own: tuple[Finding, ...], lineage: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Drop GR106 name-only findings for parents that lineage resolved with evidence (GR301)."""
+    resolved = {
+        normalise_name(f.chain[1]) for f in lineage if f.rule_id == PARENT.rule_id and len(f.chain) > 1
+    }
+    return tuple(
+        f for f in own if not (f.rule_id == GR106 and f.chain and normalise_name(f.chain[-1]) in resolved)
+    )
+
+
+def lineage_evidence(card: Card, subject: str, ctx: CheckContext, *, network: bool) -> Evidence:
+    """Lineage of one card (the entry point for sources).
+
+    Args:
+        card: The parsed card whose `source_datasets` to follow.
+        subject: How the card's dataset is named in chains (Hub ID or the target as given).
+        ctx: The run's context; its lineage cache is shared across targets.
+        network: Whether parents may be read from the Hub.
+
+    Returns:
+        Evidence with GR301/GR303 findings and lineage notes.
+    """
+    return Lineage(ctx, network).evidence(card, subject)
