@@ -14,8 +14,12 @@ if TYPE_CHECKING:
     from guardrail.engine import CheckContext
 
 
-def card_file_evidence(target: str, path: Path, display: str) -> Evidence:
-    """Evidence from one card file; an unreadable card is a problem, never a pass."""
+def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext | None = None) -> Evidence:
+    """Evidence from one card file; an unreadable card is a problem, never a pass.
+
+    With `ctx`, `source_datasets` are followed through the knowledge base and the local HF
+    cache (never the network: see `guardrail.lineage`).
+    """
     from guardrail.engine import card_evidence
 
     try:
@@ -31,7 +35,14 @@ def card_file_evidence(target: str, path: Path, display: str) -> Evidence:
             resolved={"path": str(path)},
         )
     evidence = card_evidence(card, target)
-    return Evidence(target=target, findings=evidence.findings, resolved={"path": str(path)})
+    findings, notes = evidence.findings, evidence.notes
+    if ctx is not None:
+        from guardrail.lineage import dedupe_gr106, lineage_evidence
+
+        lineage = lineage_evidence(card, display, ctx, network=False)
+        findings = dedupe_gr106(findings, lineage.findings) + lineage.findings
+        notes = notes + lineage.notes
+    return Evidence(target=target, findings=findings, notes=notes, resolved={"path": str(path)})
 
 
 @dataclass(frozen=True)
@@ -40,4 +51,4 @@ class CardFileSource:
     path: Path
 
     def gather(self, ctx: CheckContext) -> Evidence:
-        return card_file_evidence(self.target, self.path, self.target)
+        return card_file_evidence(self.target, self.path, self.target, ctx)

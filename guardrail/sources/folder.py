@@ -24,7 +24,7 @@ class FolderSource:
         card_path = self.path / CARD_NAME
         if card_path.is_file():
             display = str(Path(self.target) / CARD_NAME)
-            evidence = card_file_evidence(self.target, card_path, display)
+            evidence = card_file_evidence(self.target, card_path, display, ctx)
         else:
             evidence = Evidence(
                 target=self.target,
