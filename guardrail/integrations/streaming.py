@@ -1,0 +1,101 @@
+"""Guard an `IterableDataset` as it is iterated, so a restricted record is never yielded.
+
+The guard is a batched `map` in Arrow format placed right after the source: `datasets` yields
+a batch's rows only after the function has returned for the whole batch, so a batch that
+blocks raises before any of its rows leaves the pipeline. Being part of the pipeline, the guard
+follows every derived dataset (`map`, `filter`, `shuffle`, `take`, `interleave_datasets`, ...),
+and it is picklable, so DataLoader workers each carry their own copy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from guardrail.findings import Evidence, Verdict
+from guardrail.integrations.outcome import enforce, judge, logger
+from guardrail.integrations.scanning import BatchScanner
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from guardrail.config import GuardrailConfig
+
+# Rows per guarded batch: large enough that Arrow's regex engine dominates the per-batch cost,
+# small enough that a blocked stream stops within one batch of the first restricted row.
+BATCH_ROWS = 1000
+# Batches read before `load_dataset(streaming=True)` returns, so an obviously restricted stream
+# fails at once instead of at the first training step.
+UPFRONT_BATCHES = 2
+
+
+class StreamGuard:
+    """Scan each Arrow batch and raise `GuardrailViolation` before a blocked batch is yielded.
+
+    Args:
+        card: Evidence gathered before streaming (card, Hub metadata), already filtered to
+            the loaded config; merged with the record evidence at every batch.
+        config: The policy.
+        target: Name of the dataset in reports.
+        split: Split being streamed.
+        config_name: Dataset config being streamed.
+    """
+
+    def __init__(
+        self,
+        card: Evidence,
+        config: GuardrailConfig,
+        target: str,
+        *,
+        split: str | None = None,
+        config_name: str | None = None,
+    ) -> None:
+        self.card = card
+        self.config = config
+        self.target = target
+        self.split = split
+        self.scanner = BatchScanner(config, target, split=split, config_name=config_name)
+        self.warned = False
+
+    def __call__(self, table: pa.Table) -> pa.Table:
+        first = self.scanner.rows
+        records = self.scanner.scan(table)
+        report = judge([self.card.merge(records)], self.config)
+        where = f"split {self.split}, " if self.split else ""
+        context = (
+            f"{self.target} while streaming ({where}rows {first}-{self.scanner.rows - 1}); "
+            "no row of that batch was yielded"
+        )
+        if report.blocked:
+            enforce(report, context)
+        elif not self.warned and report.targets[0].verdict is Verdict.WARN:
+            self.warned = True  # once per stream: a warning per batch would drown the log
+            enforce(report, context)
+        return table
+
+
+def guard(dataset: Any, stream_guard: StreamGuard, batch_rows: int = BATCH_ROWS) -> Any:
+    """Return `dataset` (an `IterableDataset`) with `stream_guard` run on every batch."""
+    guarded = dataset.with_format("arrow").map(
+        stream_guard, batched=True, batch_size=batch_rows, features=dataset.features
+    )
+    return guarded.with_format(None)
+
+
+def check_upfront(
+    dataset: Any, stream_guard: StreamGuard, batches: int = UPFRONT_BATCHES, batch_rows: int = BATCH_ROWS
+) -> int:
+    """Read the first `batches` batches through `stream_guard`; return the rows read.
+
+    Raises:
+        GuardrailViolation: if those rows (with the card evidence) are blocked.
+    """
+    rows = 0
+    for table in dataset.with_format("arrow").iter(batch_size=batch_rows):
+        stream_guard(table)
+        rows += table.num_rows
+        batches -= 1
+        if batches <= 0:
+            break
+    if rows == 0:
+        logger.debug("%s: stream is empty; nothing to check up front", stream_guard.target)
+    return rows
