@@ -56,11 +56,18 @@ class Lineage:
     network: bool
     notes: list[str] = field(default_factory=list)
 
-    def evidence(self, card: Card, subject: str, stack: tuple[str, ...] = ()) -> Evidence:
-        """Lineage findings for `subject`, whose card is `card`."""
+    def evidence(
+        self, card: Card, subject: str, stack: tuple[str, ...] = (), own: tuple[Finding, ...] = ()
+    ) -> Evidence:
+        """Lineage findings for `subject`, whose card is `card`, plus its card findings `own`.
+
+        GR106 (a parent's name mentions tweets) is the fallback for parents lineage cannot
+        resolve; for a parent it did resolve, the resolved evidence replaces the guess.
+        """
         stack = (*stack, normalise_name(subject))
         findings: list[Finding] = []
         notes: list[str] = []
+        resolved: set[str] = set()
         for f, name in source_entries(card):
             if name is None:
                 continue
@@ -78,9 +85,14 @@ class Lineage:
                 continue
             parent = self.parent(name, stack)
             inherited, note = self._inherit(parent, subject, name, loc, f.value)
+            if not any(i.rule_id == UNRESOLVED.rule_id for i in inherited):
+                resolved.add(key)
             findings.extend(inherited)
             notes.extend(n for n in (note, *parent.notes) if n and n.startswith("lineage"))
-        return Evidence(target=subject, findings=tuple(findings), notes=tuple(dict.fromkeys(notes)))
+        kept = tuple(
+            f for f in own if not (f.rule_id == GR106 and f.chain and normalise_name(f.chain[-1]) in resolved)
+        )
+        return Evidence(target=subject, findings=kept + tuple(findings), notes=tuple(dict.fromkeys(notes)))
 
     def parent(self, name: str, stack: tuple[str, ...]) -> Evidence:
         """Everything known about one parent dataset, computed once per run."""
@@ -131,11 +143,10 @@ class Lineage:
             card = read_card(Path(card_file.path), hub_card_path(ref.repo_id))
         except InputError as exc:
             return Evidence(target=name, problems=(Problem("unreadable-card", str(exc)),), resolved=resolved)
-        own = card_evidence(card, name)
-        upstream = self.evidence(card, name, stack)
+        upstream = self.evidence(card, name, stack, card_evidence(card, name).findings)
         return Evidence(
             target=name,
-            findings=dedupe_gr106(own.findings, upstream.findings) + upstream.findings,
+            findings=upstream.findings,
             notes=upstream.notes,
             resolved=resolved,
         )
@@ -190,17 +201,9 @@ class Lineage:
         return [], f"lineage: `{name}` resolved; no X evidence upstream"
 
 
-def dedupe_gr106(own: tuple[Finding, ...], lineage: tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """Drop GR106 name-only findings for parents that lineage resolved with evidence (GR301)."""
-    resolved = {
-        normalise_name(f.chain[1]) for f in lineage if f.rule_id == PARENT.rule_id and len(f.chain) > 1
-    }
-    return tuple(
-        f for f in own if not (f.rule_id == GR106 and f.chain and normalise_name(f.chain[-1]) in resolved)
-    )
-
-
-def lineage_evidence(card: Card, subject: str, ctx: CheckContext, *, network: bool) -> Evidence:
+def lineage_evidence(
+    card: Card, subject: str, ctx: CheckContext, *, network: bool, own: tuple[Finding, ...] = ()
+) -> Evidence:
     """Lineage of one card (the entry point for sources).
 
     Args:
@@ -208,8 +211,9 @@ def lineage_evidence(card: Card, subject: str, ctx: CheckContext, *, network: bo
         subject: How the card's dataset is named in chains (Hub ID or the target as given).
         ctx: The run's context; its lineage cache is shared across targets.
         network: Whether parents may be read from the Hub.
+        own: The card's own findings; returned with GR106 dropped for resolved parents.
 
     Returns:
-        Evidence with GR301/GR303 findings and lineage notes.
+        Evidence with `own` findings, GR301/GR303 findings and lineage notes.
     """
-    return Lineage(ctx, network).evidence(card, subject)
+    return Lineage(ctx, network).evidence(card, subject, own=own)

@@ -159,17 +159,20 @@ class HubClient:
             missing = OfflineModeIsEnabled(f"{CARD_FILE} of {ref} is not in the cache")
             raise self._fail(missing, ref, "dataset card")
         self._check_breaker(ref)
-        if self._preflight(ref, revision):
+        # Download at the revision as given (not the commit) so the cache records the
+        # branch -> commit ref too, exactly as `DatasetCard.load` would: that is what lets a
+        # later offline run find the card.
+        if self._preflight(ref, ref.revision):
             return CardFile(ref, commit, None)
         try:
             path = hf_hub_download(
-                ref.repo_id, CARD_FILE, repo_type="dataset", revision=revision, etag_timeout=self.timeout
+                ref.repo_id, CARD_FILE, repo_type="dataset", revision=ref.revision, etag_timeout=self.timeout
             )
         except Exception as exc:
             if "EntryNotFoundError" in {c.__name__ for c in type(exc).__mro__}:
                 return CardFile(ref, commit, None)
             raise self._fail(exc, ref, "dataset card") from exc
-        return CardFile(ref, commit or _commit_of(path), path)
+        return CardFile(ref, _commit_of(path) or commit, path)
 
     def _preflight(self, ref: HubRef, revision: str | None) -> bool:
         """One bounded HEAD without retries; True if the repo has no card."""

@@ -7,7 +7,7 @@ is missed the records count as not checked (`hub-timeout`), never as clean.
 
 from __future__ import annotations
 
-import itertools
+import importlib
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from guardrail.hub.failures import TIMEOUT, hub_failure
 from guardrail.hub.ref import HubRef
 
 if TYPE_CHECKING:
+    from guardrail.config import GuardrailConfig
     from guardrail.engine import CheckContext
 
 MAX_CONFIGS = 8
@@ -28,22 +29,20 @@ BATCH_ROWS = 256
 DEADLINE_FACTOR = 6
 
 
-def stream_rows(
+def stream_batches(
     ref: HubRef, commit: str | None, config: str | None, limit: int
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Yield (split, batch of rows) from `config`, at most `limit` rows over all splits."""
+) -> Iterator[tuple[str, int, dict[str, list[Any]]]]:
+    """Yield (split, first row index, batch of columns) from `config`, at most `limit` rows."""
     import datasets
 
     streams = datasets.load_dataset(ref.repo_id, config, revision=commit or ref.revision, streaming=True)
     splits = dict(streams.items()) if hasattr(streams, "items") else {"train": streams}
     per_split = max(1, limit // max(1, len(splits)))
     for split, stream in splits.items():
-        rows = iter(stream)
-        while batch := list(itertools.islice(rows, min(BATCH_ROWS, per_split))):
-            yield split, batch
-            per_split -= len(batch)
-            if per_split <= 0:
-                break
+        offset = 0
+        for batch in stream.take(per_split).iter(batch_size=BATCH_ROWS):
+            yield split, offset, batch
+            offset += len(next(iter(batch.values()), []))
 
 
 def scan_hub_records(
@@ -72,7 +71,7 @@ def scan_hub_records(
 
     def work() -> None:
         try:
-            outcome["evidence"] = _scan(ref, commit, chosen, per_config, target)
+            outcome["evidence"] = _scan(ref, commit, chosen, per_config, target, ctx.config)
         except BaseException as exc:  # reported to the caller's thread below
             outcome["error"] = exc
 
@@ -116,28 +115,33 @@ def _problem(target: str, error: HubAccessError, notes: tuple[str, ...]) -> Evid
     )
 
 
+def _record_scanner(config: GuardrailConfig) -> Any:
+    """The record scanner of `guardrail.records` (issue 3), or None in a build without it."""
+    for module in ("guardrail.records.api", "guardrail.records.scanner"):
+        try:
+            return importlib.import_module(module).RecordScanner(config)
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
 def _scan(
-    ref: HubRef, commit: str | None, configs: tuple[str | None, ...], per_config: int, target: str
+    ref: HubRef,
+    commit: str | None,
+    configs: tuple[str | None, ...],
+    per_config: int,
+    target: str,
+    config: GuardrailConfig,
 ) -> Evidence:
-    try:
-        from guardrail.records.api import RecordScanner
-    except ImportError:
+    scanner = _record_scanner(config)
+    if scanner is None:
         return Evidence(
             target=target,
             notes=("records not sampled: this build of guardrail has no record scanner",),
             scan=ScanInfo(mode="none"),
         )
-    scanner = RecordScanner()
-    rows = 0
-    for config in configs:
-        for split, batch in stream_rows(ref, commit, config, per_config):
-            scanner.scan_batch(batch, config=config, split=split)
-            rows += len(batch)
-    evidence = scanner.evidence(target)
-    return Evidence(
-        target=target,
-        findings=evidence.findings,
-        problems=evidence.problems,
-        notes=evidence.notes,
-        scan=ScanInfo(mode="sample", rows_scanned=rows),
-    )
+    for name in configs:
+        for split, offset, batch in stream_batches(ref, commit, name, per_config):
+            scanner.scan_batch(batch, split=split, config_name=name, row_offset=offset)
+    evidence: Evidence = scanner.evidence(target, mode="sample")
+    return evidence

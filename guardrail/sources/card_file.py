@@ -37,11 +37,10 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
     evidence = card_evidence(card, target)
     findings, notes = evidence.findings, evidence.notes
     if ctx is not None:
-        from guardrail.lineage import dedupe_gr106, lineage_evidence
+        from guardrail.lineage import lineage_evidence
 
-        lineage = lineage_evidence(card, display, ctx, network=False)
-        findings = dedupe_gr106(findings, lineage.findings) + lineage.findings
-        notes = notes + lineage.notes
+        lineage = lineage_evidence(card, display, ctx, network=False, own=findings)
+        findings, notes = lineage.findings, notes + lineage.notes
     return Evidence(target=target, findings=findings, notes=notes, resolved={"path": str(path)})
 
 

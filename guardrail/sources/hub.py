@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guardrail.errors import HubAccessError, InputError
-from guardrail.findings import Evidence, Finding, Problem
+from guardrail.findings import Evidence, Problem
 
 if TYPE_CHECKING:
     from guardrail.card import Card
@@ -96,12 +96,11 @@ class HubSource:
 
     def _card_and_lineage(self, card: Card, ref: HubRef, ctx: CheckContext) -> Evidence:
         from guardrail.engine import card_evidence
-        from guardrail.lineage import dedupe_gr106, lineage_evidence
+        from guardrail.lineage import lineage_evidence
 
         own = card_evidence(card, self.target)
-        lineage = lineage_evidence(card, ref.repo_id, ctx, network=True)
-        findings: tuple[Finding, ...] = dedupe_gr106(own.findings, lineage.findings) + lineage.findings
-        return Evidence(target=self.target, findings=findings, notes=own.notes + lineage.notes)
+        lineage = lineage_evidence(card, ref.repo_id, ctx, network=True, own=own.findings)
+        return Evidence(target=self.target, findings=lineage.findings, notes=own.notes + lineage.notes)
 
     def _knowledge(self, ref: HubRef, ctx: CheckContext) -> Evidence:
         from guardrail.detectors.lineage import knowledge_finding
