@@ -9,7 +9,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guardrail.knowledge.x_datasets import KnowledgeBase
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -63,3 +66,14 @@ def x_platform() -> XPlatform:
         column_words=tuple(r["column_words"]),
         placeholders=tuple(r["placeholders"]),
     )
+
+
+def known_x_datasets() -> KnowledgeBase:
+    """The packaged knowledge base of datasets known to hold X content (`x_datasets.toml`).
+
+    Returns:
+        A `KnowledgeBase`; extend it with user entries via `.extended(config.known_x_datasets, ...)`.
+    """
+    from guardrail.knowledge.x_datasets import packaged_knowledge_base
+
+    return packaged_knowledge_base()
