@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guardrail.errors import TargetError
+from guardrail.findings import Evidence, ScanInfo
 
 if TYPE_CHECKING:
     from guardrail.engine import CheckContext
-    from guardrail.findings import Evidence
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,18 @@ class DataFileSource:
     path: Path
 
     def gather(self, ctx: CheckContext) -> Evidence:
-        raise TargetError(
-            f"{self.target}: checking data files is not supported yet (coming with record scanning)"
-        )
+        resolved = {"path": str(self.path)}
+        if not ctx.config.scan_records:
+            return Evidence(
+                target=self.target,
+                notes=(
+                    "records not scanned (--no-records / scan-records = false); a data file has nothing else",
+                ),
+                scan=ScanInfo("none"),
+                resolved=resolved,
+            )
+        from guardrail.records.files import DataFile, scan_files
+
+        file = DataFile(self.path, self.target)
+        evidence = scan_files([file], ctx.config, target=self.target, progress=ctx.progress)
+        return evidence.merge(Evidence(target=self.target, resolved=resolved))

@@ -34,18 +34,17 @@ class FolderSource:
         return evidence.merge(self._records(ctx))
 
     def _records(self, ctx: CheckContext) -> Evidence:
-        from guardrail.findings import Problem
-
-        # Record scanning of folders arrives with the record-scanning work.
-        return Evidence(
-            target=self.target,
-            problems=(
-                Problem(
-                    "records-not-supported",
-                    f"{self.target}: scanning a folder's data files is not supported yet",
-                    "check the README.md alone for now",
-                ),
+        if not ctx.config.scan_records:
+            return Evidence(
+                target=self.target, notes=("records not scanned (--no-records / scan-records = false)",)
             )
-            if any(p.is_file() and p.name != CARD_NAME for p in self.path.iterdir())
-            else (),
-        )
+        from guardrail.records.files import scan_files
+        from guardrail.records.layout import folder_files
+
+        files, notes = folder_files(self.path, self.target)
+        if not files:
+            return Evidence(
+                target=self.target, notes=("no data files in this folder; judged on its card alone",)
+            )
+        evidence = scan_files(files, ctx.config, target=self.target, progress=ctx.progress)
+        return evidence.merge(Evidence(target=self.target, notes=tuple(notes)))
