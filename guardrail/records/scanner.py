@@ -54,9 +54,12 @@ def _count(parts: list[np.ndarray]) -> int:
     return int(np.unique(np.concatenate(parts)).size) if parts else 0
 
 
-def _is_provenance(path: str) -> bool:
+def _is_provenance(leaf: Leaf) -> bool:
+    """A per-record provenance field: `source`, `url`, `meta.*`..., one value per record."""
+    if leaf.in_list:
+        return False
     rk = kn.record_knowledge()
-    parts = [p.removesuffix("[]").lower() for p in path.split(".")]
+    parts = [p.lower() for p in leaf.path.split(".")]
     return parts[-1] in rk.provenance_fields or any(p in rk.provenance_structs for p in parts[:-1])
 
 
@@ -283,12 +286,12 @@ class RecordScanner:
         pattern = prefilter_bytes() if leaf.kind == "binary" else prefilter()
         idx = pc.indices_nonzero(pc.match_substring_regex(values, pattern, ignore_case=True)).to_numpy()
         if idx.size:
-            provenance = _is_provenance(leaf.path)
+            provenance = _is_provenance(leaf)
             signals = [
                 s for s in VALUE_SIGNALS if not s.provenance_only and not (provenance and s.scalar_only)
             ]
             self._match(leaf, idx, signals, hits)
-        if _is_provenance(leaf.path):
+        if _is_provenance(leaf):
             signal = _SIGNALS["provenance-field"]
             idx = pc.indices_nonzero(pc.match_substring_regex(values, signal.pattern, ignore_case=True))
             if len(idx):
