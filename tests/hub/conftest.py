@@ -10,20 +10,18 @@ points at 127.0.0.1, and HF_HOME is a fresh temp dir unless a test shares one on
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hub_repos import fake_repos  # noqa: E402
-from hubserver import HubServer  # noqa: E402
+from hub_repos import fake_repos
+from hub_runner import Run, hub_env
+from hubserver import HubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,31 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def hub() -> Iterator[HubServer]:
     with HubServer(fake_repos()) as server:
         yield server
-
-
-@dataclass
-class Run:
-    code: int
-    report: dict[str, Any]
-    stderr: str
-
-    def target(self, name: str) -> dict[str, Any]:
-        return next(t for t in self.report["targets"] if t["target"] == name)
-
-
-def hub_env(hub: HubServer, hf_home: Path, *, offline: bool = False, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
-    env.update(
-        HF_ENDPOINT=hub.endpoint,
-        HF_HOME=str(hf_home),
-        HF_HUB_DISABLE_TELEMETRY="1",
-        HF_DATASETS_DISABLE_PROGRESS_BARS="1",
-        NO_COLOR="1",
-    )
-    if offline:
-        env["HF_HUB_OFFLINE"] = "1"
-    env.update(extra)
-    return env
 
 
 @pytest.fixture

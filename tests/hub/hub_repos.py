@@ -35,11 +35,19 @@ def fake_repos() -> list[FakeRepo]:
                 "data/train.jsonl": X_ROWS,
             },
         ),
-        FakeRepo("org/clean-rows-x", {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": X_ROWS}),
-        FakeRepo("org/no-card", {"data/train.jsonl": CLEAN_ROWS}),
-        FakeRepo("org/gated", {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": CLEAN_ROWS}, "gated"),
         FakeRepo(
-            "org/gated-data", {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": CLEAN_ROWS}, "gated-data"
+            "org/clean-rows-x", {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": X_ROWS}
+        ),
+        FakeRepo("org/no-card", {"data/train.jsonl": CLEAN_ROWS}),
+        FakeRepo(
+            "org/gated",
+            {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": CLEAN_ROWS},
+            "gated",
+        ),
+        FakeRepo(
+            "org/gated-data",
+            {"README.md": card("license: mit\n" + _DATA), "data/train.jsonl": CLEAN_ROWS},
+            "gated-data",
         ),
         FakeRepo("org/private", {"README.md": card("license: mit")}, "private", token="hf_testtoken"),
         FakeRepo("org/slow", {"README.md": card("license: mit")}, "slow", delay=2.0),

@@ -7,6 +7,7 @@ Run as a script to serve the built-in test repos: `python hubserver.py PORT_FILE
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
@@ -72,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
     state: HubState
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_HEAD(self) -> None:
@@ -95,10 +96,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     def _error(self, status: int, code: str | None, head: bool, repo: FakeRepo | None = None) -> None:
         headers = {"Content-Type": "application/json"}

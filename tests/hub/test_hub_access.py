@@ -25,10 +25,11 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def run_all(hub, tmp_path_factory):  # type: ignore[no-untyped-def]
-    from conftest import Run, hub_env
     import json
     import subprocess
     import sys
+
+    from hub_runner import Run, hub_env
 
     tmp = tmp_path_factory.mktemp("access")
     cfg = tmp / "guardrail.toml"
@@ -48,7 +49,9 @@ def run_all(hub, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("target", "verdict", "code"), CASES)
-def test_each_failure_has_its_own_verdict_and_hint(run_all, target: str, verdict: str, code: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_each_failure_has_its_own_verdict_and_hint(
+    run_all, target: str, verdict: str, code: str | None
+) -> None:  # type: ignore[no-untyped-def]
     run, _ = run_all
     t = run.target(target)
     assert t["verdict"] == verdict, t
@@ -79,7 +82,12 @@ def test_gated_hint_says_request_access_log_in_or_allowlist(run_all) -> None:  #
 @pytest.mark.slow
 def test_report_pins_repo_commit_and_config(run_all) -> None:  # type: ignore[no-untyped-def]
     t = run_all[0].target("org/clean")
-    assert t["resolved"] == {"repo_id": "org/clean", "commit": SHA["org/clean"], "configs": "default", "config": "default"}
+    assert t["resolved"] == {
+        "repo_id": "org/clean",
+        "commit": SHA["org/clean"],
+        "configs": "default",
+        "config": "default",
+    }
 
 
 @pytest.mark.slow

@@ -34,14 +34,25 @@ def lineage_run(hub, tmp_path_factory):  # type: ignore[no-untyped-def]
     import subprocess
     import sys
 
-    from conftest import Run, hub_env
+    from hub_runner import Run, hub_env
 
     tmp = tmp_path_factory.mktemp("lineage")
     cfg = tmp / "guardrail.toml"
     cfg.write_text("hub-timeout = 1\n")
     targets = ["org/child", "org/parent", "org/cycle-a", "org/orphan", "org/clean-parent"]
     proc = subprocess.run(
-        [sys.executable, "-m", "guardrail", "check", "--format", "json", "-c", str(cfg), "--no-records", *targets],
+        [
+            sys.executable,
+            "-m",
+            "guardrail",
+            "check",
+            "--format",
+            "json",
+            "-c",
+            str(cfg),
+            "--no-records",
+            *targets,
+        ],
         env=hub_env(hub, tmp / "hf"),
         capture_output=True,
         text=True,
@@ -92,7 +103,9 @@ def test_allowlisted_parent_does_not_taint_the_child(check_hub) -> None:  # type
 
 def _card(tmp_path: Path, sources: str) -> str:
     path = tmp_path / "README.md"
-    path.write_text(f"---\nlicense: mit\nsource_datasets:\n{sources}---\n# A derived dataset\n", encoding="utf-8")
+    path.write_text(
+        f"---\nlicense: mit\nsource_datasets:\n{sources}---\n# A derived dataset\n", encoding="utf-8"
+    )
     return str(path)
 
 

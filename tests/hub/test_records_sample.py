@@ -72,7 +72,7 @@ except GuardrailViolation as exc:
 @pytest.mark.slow
 def test_load_dataset_against_the_fake_hub(hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("guardrail.integrations.datasets")
-    from conftest import hub_env
+    from hub_runner import hub_env
 
     proc = subprocess.run(
         [sys.executable, "-c", LOADER],
