@@ -8,7 +8,9 @@ no optimizer step ever includes it (steps on earlier, clean batches stand).
 
 The hook is installed by swapping the dataloader instance's class for a subclass whose
 `__iter__` checks; `uninstall` restores it. `__iter__` is looked up on the type, so an
-instance attribute would not do, and the Trainer keeps using the same object.
+instance attribute would not do, and the Trainer keeps using the same object. (Resuming from
+a checkpoint mid-epoch makes the Trainer rebuild the dataloader with `skip_first_batches`;
+that epoch's batches are then covered only by the up-front check.)
 """
 
 from __future__ import annotations
@@ -92,11 +94,17 @@ def install(dataloader: Any, guard: BatchGuard) -> None:
         sub = type(f"Guarded{base.__name__}", (base,), {"__iter__": __iter__, "_guardrail_base": base})
         _SUBCLASSES[base] = sub
     dataloader._guardrail_guard = guard
-    dataloader.__class__ = sub
+    _set_class(dataloader, sub)
 
 
 def uninstall(dataloader: Any) -> None:
     """Undo `install` (a no-op on a dataloader that was never guarded)."""
     base = getattr(type(dataloader), "_guardrail_base", None)
     if base is not None:
-        dataloader.__class__ = base
+        _set_class(dataloader, base)
+
+
+def _set_class(obj: Any, cls: type) -> None:
+    # accelerate's dataloader adapters define `__class__` as a read-only property (so that
+    # isinstance(dl, DataLoader) holds); the slot on `object` still sets the real class.
+    object.__dict__["__class__"].__set__(obj, cls)

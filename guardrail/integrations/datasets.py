@@ -85,7 +85,7 @@ def load_dataset(
     config = guardrail_config if guardrail_config is not None else load_config()
     target = _display(path, data_files)
     context = f"load_dataset({path!r}{f', name={name!r}' if name else ''})"
-    source = _source_evidence(path, data_dir, data_files, revision, config)
+    source = _source_evidence(path, name, data_dir, data_files, revision, config)
     # The card alone can block: fail before anything is downloaded or prepared.
     enforce(judge([for_config(source, name)], config), context)
 
@@ -163,7 +163,12 @@ def _is_packaged_builder(path: str) -> bool:
 
 
 def _source_evidence(
-    path: str, data_dir: str | None, data_files: object, revision: object, config: GuardrailConfig
+    path: str,
+    name: str | None,
+    data_dir: str | None,
+    data_files: object,
+    revision: object,
+    config: GuardrailConfig,
 ) -> Evidence:
     """Evidence from what describes the data rather than the data: the card, Hub metadata."""
     from guardrail.sources.card_file import card_file_evidence
@@ -192,17 +197,24 @@ def _source_evidence(
             notes=("no dataset card (README.md) in this folder; judged on its records alone",),
             resolved={"path": str(local.resolve())},
         )
-    return _hub_evidence(path, revision, config)
+    return _hub_evidence(path, name, revision, config)
 
 
-def _hub_evidence(repo_id: str, revision: object, config: GuardrailConfig) -> Evidence:
-    from guardrail.engine import CheckContext, gather
+def _hub_evidence(repo_id: str, name: str | None, revision: object, config: GuardrailConfig) -> Evidence:
+    from guardrail.engine import CheckContext
+    from guardrail.sources import looks_like_hub_id
+    from guardrail.sources.hub import HubSource
 
     target = f"{repo_id}@{revision}" if revision else repo_id
+    if not looks_like_hub_id(target):
+        raise TargetError(
+            f"guardrail.load_dataset cannot check {repo_id!r}: not a local folder, a packaged builder "
+            "with data_files=, or a Hub dataset ID"
+        )
     # Records are scanned from what `datasets` loads, so the Hub source reads metadata only.
     ctx = CheckContext(config=dataclasses.replace(config, scan_records=False))
     try:
-        return gather(target, ctx)
+        return HubSource(target, config=name).gather(ctx)
     except TargetError as exc:
         raise TargetError(f"guardrail.load_dataset cannot check {repo_id!r}: {exc}") from exc
     except GuardrailError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from guardrail.findings import Evidence, Finding, Problem, Report
+from guardrail.findings import Evidence
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -17,34 +17,11 @@ if TYPE_CHECKING:
     from guardrail.config import GuardrailConfig
 
 
-def report_to_evidence(report: Report, target: str) -> Evidence:
-    """Turn a decided report back into evidence, so it can be merged with card evidence.
-
-    Suppressed findings are put back: the caller's policy decides on them again, with the
-    same result for the same config, and the audit keeps the reason.
-    """
-    evidence = Evidence(target=target)
-    for t in report.targets:
-        findings = t.findings + tuple(s.item for s in t.suppressed if isinstance(s.item, Finding))
-        problems = t.problems + tuple(s.item for s in t.suppressed if isinstance(s.item, Problem))
-        evidence = evidence.merge(
-            Evidence(
-                target=target,
-                findings=findings,
-                problems=problems,
-                notes=t.notes,
-                scan=t.scan,
-                resolved={k: v for k, v in t.resolved.items() if k != "path"},
-            )
-        )
-    return evidence
-
-
 def dataset_evidence(dataset: Any, config: GuardrailConfig, target: str) -> Evidence:
     """Record evidence for a `Dataset` or `DatasetDict` (full scan or sample, as configured)."""
-    from guardrail.records.api import scan_dataset
+    from guardrail.records.api import dataset_records_evidence
 
-    return report_to_evidence(scan_dataset(dataset, config, target=target), target)
+    return dataset_records_evidence(dataset, config, target=target)
 
 
 class BatchScanner:
@@ -80,18 +57,12 @@ class BatchScanner:
 
     def scan(self, batch: pa.RecordBatch | pa.Table) -> Evidence:
         """Scan one batch (rows numbered after the previous batches) and return all evidence so far."""
-        import pyarrow as pa
-
         if self._scanner is None:
             from guardrail.records.api import RecordScanner
 
             self._scanner = RecordScanner(self.config)
-        batches = batch.to_batches() if isinstance(batch, pa.Table) else [batch]
-        for b in batches:
-            self._scanner.scan_batch(
-                b, split=self.split, config_name=self.config_name, row_offset=self.rows, path=None
-            )
-            self.rows += b.num_rows
+        self._scanner.scan_batch(batch, split=self.split, config_name=self.config_name, row_offset=self.rows)
+        self.rows += batch.num_rows
         return self.evidence()
 
     def evidence(self) -> Evidence:

@@ -37,11 +37,6 @@ Short notes about vegetable gardening.
 
 
 @pytest.fixture
-def records_api() -> Any:
-    return pytest.importorskip("guardrail.records.api", reason="record scanning (issue 3) not merged yet")
-
-
-@pytest.fixture
 def multi(tmp_path: Path) -> Path:
     folder = tmp_path / "multi"
     for config in ("notes", "tweets"):
@@ -145,7 +140,7 @@ def test_hub_id_offline_gives_a_clear_error_not_a_crash() -> None:
     assert "guardrail-tests/surely-not-cached" in str(caught.value)
 
 
-def test_data_file_builder_passes_arguments_through(tmp_path: Path, records_api: Any) -> None:
+def test_data_file_builder_passes_arguments_through(tmp_path: Path) -> None:
     path = tmp_path / "notes.csv"
     path.write_text(
         "text,label\n" + "".join(f'"{t}",{i % 2}\n' for i, t in enumerate(CLEAN)), encoding="utf-8"
@@ -155,14 +150,14 @@ def test_data_file_builder_passes_arguments_through(tmp_path: Path, records_api:
     assert provenance.read(loaded)[0].target == f"csv:{path}"
 
 
-def test_records_block_a_folder_without_card(write_folder: Callable[..., Path], records_api: Any) -> None:
+def test_records_block_a_folder_without_card(write_folder: Callable[..., Path]) -> None:
     folder = write_folder(CLEAN + X_POSTS)
     with pytest.raises(GuardrailViolation) as caught:
         guardrail.load_dataset(str(folder))
     assert caught.value.report.targets[0].verdict is Verdict.BLOCK
 
 
-def test_records_block_a_json_data_file(tmp_path: Path, records_api: Any) -> None:
+def test_records_block_a_json_data_file(tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text("".join(json.dumps({"text": t}) + "\n" for t in CLEAN + X_POSTS), encoding="utf-8")
     with pytest.raises(GuardrailViolation):
@@ -176,7 +171,7 @@ def _jsonl(path: Path, texts: list[str]) -> Path:
     return path
 
 
-def test_streaming_clean_yields_everything_with_provenance(tmp_path: Path, records_api: Any) -> None:
+def test_streaming_clean_yields_everything_with_provenance(tmp_path: Path) -> None:
     texts = [CLEAN[i % len(CLEAN)] for i in range(2500)]
     stream = guardrail.load_dataset(
         "json", data_files=str(_jsonl(tmp_path / "a.jsonl", texts)), split="train", streaming=True
@@ -187,13 +182,13 @@ def test_streaming_clean_yields_everything_with_provenance(tmp_path: Path, recor
     assert provenance.read(stream.map(lambda r: r))[0].streaming is True
 
 
-def test_streaming_restricted_head_fails_at_once(tmp_path: Path, records_api: Any) -> None:
+def test_streaming_restricted_head_fails_at_once(tmp_path: Path) -> None:
     path = _jsonl(tmp_path / "a.jsonl", [*CLEAN, X_POSTS[0], *CLEAN])
     with pytest.raises(GuardrailViolation):
         guardrail.load_dataset("json", data_files=str(path), split="train", streaming=True)
 
 
-def test_streaming_never_yields_a_restricted_record(tmp_path: Path, records_api: Any) -> None:
+def test_streaming_never_yields_a_restricted_record(tmp_path: Path) -> None:
     from guardrail.integrations import streaming
 
     restricted_at = streaming.UPFRONT_BATCHES * streaming.BATCH_ROWS + 500

@@ -1,0 +1,124 @@
+"""`guardrail check --engine ray`: the same check, with data files and folders scanned on Ray.
+
+Targets resolve exactly as with the local engine; data files and folders gather their card
+evidence locally and their records through `guardrail.integrations.ray.scan_files` (same
+readers, same file list, every file read in full). Card files have no records, and Hub
+datasets are read through the Hub client as usual: both are checked locally.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from guardrail.config import GuardrailConfig
+from guardrail.engine import CheckContext
+from guardrail.errors import ConfigError, GuardrailError, TargetError
+from guardrail.findings import Evidence, Problem, Report
+from guardrail.policy import decide
+from guardrail.sources import resolve
+from guardrail.sources.data_file import DataFileSource
+from guardrail.sources.folder import CARD_NAME, FolderSource
+
+HUB_NOTE = "--engine ray scans local data files and folders; this Hub dataset was checked locally"
+
+
+def init_ray() -> None:
+    """Connect to the cluster in `RAY_ADDRESS`, or start a quiet local Ray (no dashboard)."""
+    from guardrail.integrations.ray import require_ray
+
+    ray = require_ray()
+    if ray.is_initialized():
+        return
+    if os.environ.get("RAY_ADDRESS"):
+        ray.init(logging_level=logging.WARNING, log_to_driver=False)
+    else:
+        ray.init(logging_level=logging.WARNING, log_to_driver=False, include_dashboard=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+
+
+def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Evidence:
+    from guardrail.integrations.ray import scan_files
+    from guardrail.records.files import DataFile
+    from guardrail.records.layout import folder_files
+
+    notes: list[str] = []
+    if isinstance(source, DataFileSource):
+        files = [DataFile(source.path, source.target)]
+    else:
+        files, notes = folder_files(source.path, source.target)
+        if not files:
+            return Evidence(
+                target=source.target, notes=("no data files in this folder; judged on its card alone",)
+            )
+    evidence = scan_files(files, ctx.config, target=source.target)
+    return evidence.merge(Evidence(target=source.target, notes=tuple(notes)))
+
+
+def _gather(target: str, ctx: CheckContext) -> Evidence:
+    from guardrail.sources.card_file import card_file_evidence
+
+    source = resolve(target)
+    if isinstance(source, DataFileSource):
+        resolved = {"path": str(source.path)}
+        if not ctx.config.scan_records:
+            return source.gather(ctx)  # nothing to scan: identical to the local engine
+        return _records(source, ctx).merge(Evidence(target=target, resolved=resolved))
+    if isinstance(source, FolderSource):
+        if not ctx.config.scan_records:
+            return source.gather(ctx)
+        card_path = source.path / CARD_NAME
+        if card_path.is_file():
+            evidence = card_file_evidence(target, card_path, str(Path(target) / CARD_NAME), ctx)
+        else:
+            evidence = Evidence(
+                target=target,
+                notes=("no dataset card (README.md) in this folder; judged on its records alone",),
+                resolved={"path": str(source.path)},
+            )
+        return evidence.merge(_records(source, ctx))
+    evidence = source.gather(ctx)
+    if type(source).__name__ == "HubSource":
+        return evidence.merge(Evidence(target=target, notes=(HUB_NOTE,)))
+    return evidence
+
+
+def check(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = False) -> Report:
+    """`guardrail.engine.check` with records of data files and folders scanned on Ray.
+
+    Raises:
+        RayNotInstalledError: if Ray Data is not installed.
+        TargetError: if a target does not exist or is of an unsupported kind.
+    """
+    init_ray()
+    ctx = CheckContext(config=config, progress=progress)
+    reports = [decide(_gather_safely(t, ctx), config) for t in targets]
+    return Report(targets=tuple(reports), fail_open=config.fail_open)
+
+
+def _gather_safely(target: str, ctx: CheckContext) -> Evidence:
+    # As `guardrail.engine`: a failure becomes a could-not-check problem (fails closed),
+    # with failures inside Ray (lost node, worker crash) named as such rather than as a bug.
+    try:
+        return _gather(target, ctx)
+    except (TargetError, ConfigError):
+        raise
+    except GuardrailError as exc:
+        code = getattr(exc, "code", "check-failed")
+        return Evidence(target=target, problems=(Problem(code, str(exc), getattr(exc, "hint", "")),))
+    except Exception as exc:
+        from_ray = type(exc).__module__.startswith("ray")
+        return Evidence(
+            target=target,
+            problems=(
+                Problem(
+                    "ray-failed" if from_ray else "internal-error",
+                    f"{target}: guardrail failed while checking on Ray: {type(exc).__name__}: {exc}",
+                    "check the Ray cluster and rerun, or run with --engine local"
+                    if from_ray
+                    else "please report this as a guardrail bug; allowlist the target with a reason to proceed",
+                ),
+            ),
+        )
