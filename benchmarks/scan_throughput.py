@@ -121,7 +121,9 @@ def main() -> int:
     base_arrow = pool.bytes_allocated()
     ours, t_ours = guardrail_counts(table)
     arrow_peak = (pool.max_memory() or 0) - base_arrow
-    print(f"guardrail: {t_ours:.2f} s  {mb / t_ours:,.0f} MB/s  {rows / t_ours:,.0f} rows/s")
+    # Best of three: the machine is shared, and the first run also compiles the patterns.
+    t_ours = min(t_ours, *(guardrail_counts(table)[1] for _ in range(2)))
+    print(f"guardrail: {t_ours:.2f} s  {mb / t_ours:,.0f} MB/s  {rows / t_ours:,.0f} rows/s (best of 3)")
 
     part = table
     if args.naive_mb and args.naive_mb < mb:

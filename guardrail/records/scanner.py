@@ -9,7 +9,6 @@ whose tweet config is small is still judged on that config's own share.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from guardrail.detectors.records import knowledge as kn
 from guardrail.detectors.records.base import POST_LIKE_MAX_CHARS, Example, Tally, ValueSignal
 from guardrail.findings import Evidence, Finding, Location, Problem, ScanInfo, shorten
 from guardrail.records.columns import Leaf, field_paths, leaves
+from guardrail.records.hits import CERTAIN_POST_SIGNALS, Hits, certain_posts, count_rows
 from guardrail.records.normalise import normalise
 from guardrail.records.prefilter import prefilter, prefilter_bytes
 from guardrail.rules import Rule
@@ -29,29 +29,6 @@ from guardrail.rules import Rule
 HUGE_VALUE_BYTES = 32 * 1024 * 1024
 _SIGNALS: dict[str, ValueSignal] = {s.key: s for s in VALUE_SIGNALS}
 _SNOWFLAKE = _SIGNALS["snowflake-id"]
-
-
-@dataclass
-class _Hits:
-    """One signal's matches within one batch, merged over leaves before counting."""
-
-    matched: list[np.ndarray] = field(default_factory=list)
-    post_like: list[np.ndarray] = field(default_factory=list)
-    strong: list[np.ndarray] = field(default_factory=list)
-    example: tuple[int, str, str] | None = None  # (batch row, column, span)
-
-    def add(
-        self, rows: np.ndarray, post: np.ndarray, strong: np.ndarray, example: tuple[int, str, str]
-    ) -> None:
-        self.matched.append(rows)
-        self.post_like.append(post)
-        self.strong.append(strong)
-        if self.example is None or example[0] < self.example[0]:
-            self.example = example
-
-
-def _count(parts: list[np.ndarray]) -> int:
-    return int(np.unique(np.concatenate(parts)).size) if parts else 0
 
 
 def _is_provenance(leaf: Leaf) -> bool:
@@ -236,14 +213,17 @@ class RecordScanner:
         for name, column in zip(batch.schema.names, batch.columns, strict=True):
             seen, first = self._columns.get(name, (False, Example(config, split, None, name, "", path)))
             self._columns[name] = (seen or column.null_count < len(column), first)
-        hits: dict[str, _Hits] = {}
+        hits: dict[str, Hits] = {}
         for leaf in leaves(batch):
             self._scan_leaf(leaf, hits, path)
+        certain = certain_posts(hits)
         for key, h in hits.items():
             tally = self._tallies.setdefault((key, config), Tally())
-            tally.matched += _count(h.matched)
-            tally.post_like += _count(h.post_like)
-            tally.strong += _count(h.strong)
+            tally.matched += count_rows(h.matched)
+            tally.post_like += count_rows(h.post_like)
+            tally.strong += count_rows(h.strong)
+            if certain.size and h.post_like and key in CERTAIN_POST_SIGNALS:
+                tally.certain += int(np.intersect1d(np.concatenate(h.post_like), certain).size)
             if tally.first is None and h.example is not None:
                 row, column, span = h.example
                 at = None if offset is None else offset + row
@@ -261,7 +241,7 @@ class RecordScanner:
             )
             self._schema_hits[k] = (hit, example, (prev[2] if prev else 0) + n)
 
-    def _scan_leaf(self, leaf: Leaf, hits: dict[str, _Hits], path: str | None) -> None:
+    def _scan_leaf(self, leaf: Leaf, hits: dict[str, Hits], path: str | None) -> None:
         values = leaf.values
         if len(values) == 0 or values.null_count == len(values):
             return
@@ -297,7 +277,7 @@ class RecordScanner:
             if len(idx):
                 self._match(leaf, idx.to_numpy(), [signal], hits)
 
-    def _match(self, leaf: Leaf, idx: np.ndarray, signals: list[ValueSignal], hits: dict[str, _Hits]) -> None:
+    def _match(self, leaf: Leaf, idx: np.ndarray, signals: list[ValueSignal], hits: dict[str, Hits]) -> None:
         candidates = leaf.values.take(pa.array(idx))
         if leaf.kind == "binary":
             candidates = pa.array(
@@ -329,14 +309,14 @@ class RecordScanner:
                     continue
             first = str(norm[int(pos[0])].as_py())
             example = (int(leaf.batch_rows(idx[pos[:1]])[0]), leaf.path, _span(first, signal.pattern))
-            hits.setdefault(signal.key, _Hits()).add(
+            hits.setdefault(signal.key, Hits()).add(
                 leaf.batch_rows(idx[pos]),
                 leaf.batch_rows(idx[pos[post[pos]]]),
                 leaf.batch_rows(idx[strong]),
                 example,
             )
 
-    def _snowflake_ints(self, leaf: Leaf, hits: dict[str, _Hits]) -> None:
+    def _snowflake_ints(self, leaf: Leaf, hits: dict[str, Hits]) -> None:
         if leaf.in_list:
             return
         mask = pc.fill_null(pc.greater_equal(leaf.values, pa.scalar(10**17, leaf.values.type)), False)
@@ -344,7 +324,7 @@ class RecordScanner:
         if pos.size:
             rows = leaf.batch_rows(pos)
             example = (int(rows[0]), leaf.path, str(leaf.values[int(pos[0])].as_py()))
-            hits.setdefault(_SNOWFLAKE.key, _Hits()).add(
+            hits.setdefault(_SNOWFLAKE.key, Hits()).add(
                 rows, np.zeros(0, np.int64), np.zeros(0, np.int64), example
             )
 

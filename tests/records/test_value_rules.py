@@ -35,6 +35,18 @@ CASES = [
     ("v2 json", ['{"edit_history_tweet_ids": ["1"], "text": "hi"}', *FILLER[:9]], {"GR406": "high"}),
     ("tagged id", ["1178610029273976833_twitter", *FILLER[:9]], {"GR410": "high"}),
     ("rehydration placeholder", ["TWEET_NOT_FOUND", *FILLER[:9]], {"GR410": "high"}),
+    # one retweet with a post link among many rows is still a post
+    (
+        "rare certain post",
+        ["RT @bob: look https://x.com/bob/status/123456789", *FILLER * 5],
+        {"GR401": "high", "GR408": "high"},
+    ),
+    # a sentence of a news story quoting an embedded post is not
+    (
+        "sentence-split embed",
+        ["Read this https://t.co/AbCdEf12 pic.twitter.com/XyZ — Jo (@jo) May 3, 2021", *FILLER * 5],
+        {"GR402": "medium", "GR403": "medium", "GR409": "medium"},
+    ),
     # weak or supporting evidence
     ("bare label", ["twitter", *FILLER[:39]], {"GR410": "medium"}),
     ("snowflake column", ["1227261586521382913", "1227435952961937413", "abc", "def"], {"GR411": "medium"}),

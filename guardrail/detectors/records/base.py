@@ -15,6 +15,11 @@ from guardrail.rules import Rule
 
 # Posts are short: 280 characters plus expanded links, handles and a CSV id/label around them.
 POST_LIKE_MAX_CHARS = 500
+# A post-sized value holding a link to a post *and* a marker only tweet corpora write
+# (`RT @x:`, `@USER`) is a copied retweet or an anonymised tweet, never a citation in an
+# article: it is a post however rare it is in the data.
+POST_LINK_SIGNALS = ("status-url", "short-link")
+CORPUS_MARKER_SIGNALS = ("retweet-marker", "mention-placeholder")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Tally:
         matched: Rows with at least one match.
         post_like: Matched rows whose matching value is post-sized.
         strong: Matched rows the signal's refinement marked as decisive.
+        certain: Matched rows that are certainly posts (see `POST_LINK_SIGNALS`).
         scanned: Rows scanned in this config.
         first: The first match seen.
     """
@@ -44,6 +50,7 @@ class Tally:
     matched: int = 0
     post_like: int = 0
     strong: int = 0
+    certain: int = 0
     scanned: int = 0
     first: Example | None = None
 
@@ -93,13 +100,13 @@ def post_share_judge(
 ) -> Judge:
     """Severity for markers that make a record a post when they sit in a post-sized value.
 
-    HIGH when at least `high_min` post-sized rows carry the marker and they are at least
+    HIGH when some row is certainly a post, or when at least `high_min` post-sized rows carry the marker and they are at least
     `high_share` of the rows; MEDIUM when some post-sized rows do, or the marker is
     common (`medium_share`) in long values; otherwise LOW (say one link in an article).
     """
 
     def judge(t: Tally) -> Severity | None:
-        if t.post_like >= high_min and t.share(t.post_like) >= high_share:
+        if t.certain or (t.post_like >= high_min and t.share(t.post_like) >= high_share):
             return Severity.HIGH
         if t.post_like >= medium_post_min or t.share() >= medium_share:
             return Severity.MEDIUM
