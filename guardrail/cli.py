@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-open", action="store_true", help="targets that could not be checked do not fail the run"
     )
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="where to scan records of data files and folders: this process, or Ray Data "
+        "(RAY_ADDRESS selects a cluster; needs pip install 'guardrail[ray]')",
+    )
     sub.add_parser("rules", help="list every rule with its ID, default severity and summary")
     return parser
 
@@ -87,7 +94,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, fail_open=True)
     to_tty = args.output is None and sys.stdout.isatty()
     progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
-    report = check(args.targets, config, progress=progress)
+    if args.engine == "ray":
+        from guardrail.integrations.ray_engine import check as check_on_ray
+
+        report = check_on_ray(args.targets, config, progress=progress)
+    else:
+        report = check(args.targets, config, progress=progress)
     if args.format == "text":
         color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
         out = format_text(report, color=color)

@@ -147,10 +147,21 @@ def dataset_evidence(
 def scan_huggingface(
     dataset: Any, config: GuardrailConfig | None = None, *, target: str | None = None
 ) -> Report:
-    """Scan a `datasets.Dataset` or `DatasetDict` through `ray.data.from_huggingface`.
+    """Scan a loaded `datasets.Dataset` or `DatasetDict` on Ray, every row of every split.
 
-    Rows are numbered within each split, as `guardrail.records.api.scan_dataset` numbers them,
-    but every row is read (no sampling).
+    Rows are numbered within each split, as `guardrail.records.api.scan_dataset` numbers
+    them. The rows go to Ray with `ray.data.from_arrow` on the dataset's own Arrow data, not
+    `ray.data.from_huggingface`: for Hub datasets that one re-reads the Hub's parquet export
+    over HTTP (which may be another revision than the one loaded, and needs aiohttp). A
+    dataset you already made with `from_huggingface` can be passed to `scan_dataset`.
+
+    Args:
+        dataset: A map-style `datasets.Dataset` or `DatasetDict`.
+        config: The policy; defaults apply when omitted.
+        target: The name to report; defaults to the dataset's builder name.
+
+    Returns:
+        A `Report` with one target.
     """
     import datasets
 
@@ -167,7 +178,7 @@ def scan_huggingface(
     scanner = RecordScanner(config)
     for split, ds in splits:
         dataset_evidence(
-            ray.data.from_huggingface(ds),
+            ray.data.from_arrow(ds.with_format("arrow")[:]),
             config,
             target=name,
             split=split,
@@ -194,7 +205,12 @@ def scan_files(files: Sequence[Any], config: GuardrailConfig, *, target: str) ->
     scanner = RecordScanner(full)
     if files:
         items = [
-            {"path": str(f.path), "display": f.display, "split": f.split or "", "config": f.config or ""}
+            {
+                "path": str(f.path.resolve()),
+                "display": f.display,
+                "split": f.split or "",
+                "config": f.config or "",
+            }
             for f in files
         ]
         ds = ray.data.from_items(items, override_num_blocks=len(items))
