@@ -154,7 +154,7 @@ def _map_style(
         picked = sorted(random.Random(config.seed).sample(range(n), limit))
         rows = (columns[picked[i : i + DECODE_CHUNK]][TOKEN_COLUMN] for i in range(0, limit, DECODE_CHUNK))
     summary.how = f"{TOKEN_COLUMN} decoded and scanned ({min(n, limit):,} of {n:,} rows)"
-    return _decoded(rows, target, tok, config, total=n)
+    return _decoded(rows, target, tok, config, total=n, split=summary.role)
 
 
 def _torch_map_style(
@@ -174,7 +174,11 @@ def _torch_map_style(
             if TOKEN_COLUMN in row:
                 ids.append(_as_list(row[TOKEN_COLUMN]))
     summary.how = f"rows read with __getitem__ ({len(indices):,} of {n:,})"
-    evidence = _decoded(iter([ids]), target, tok, config, total=n) if ids else Evidence(target=target)
+    evidence = (
+        _decoded(iter([ids]), target, tok, config, total=n, split=summary.role)
+        if ids
+        else Evidence(target=target)
+    )
     if texts:
         scanner = BatchScanner(config, target, split=summary.role)
         evidence = evidence.merge(scanner.scan(texts_batch(texts)))
@@ -199,7 +203,11 @@ def _iterable_head(
         f"iterable dataset: first {head_rows:,} rows checked up front, "
         "then every batch as the dataloader yields it"
     )
-    evidence = _decoded(iter([ids]), target, tok, config, total=None) if ids else Evidence(target=target)
+    evidence = (
+        _decoded(iter([ids]), target, tok, config, total=None, split=summary.role)
+        if ids
+        else Evidence(target=target)
+    )
     if texts:
         evidence = evidence.merge(BatchScanner(config, target, split=summary.role).scan(texts_batch(texts)))
     return evidence
@@ -236,7 +244,7 @@ def _decoded(
                 ),
             ),
         )
-    scanner = BatchScanner(config, target)
+    scanner = BatchScanner(config, target, split=split)
     for chunk in chunks:
         scanner.scan(texts_batch(decode(tok, chunk)))
     evidence = scanner.evidence()
