@@ -231,6 +231,7 @@ def _decoded(
     tok: Any,
     config: GuardrailConfig,
     total: int | None,
+    split: str | None = None,
 ) -> Evidence:
     if tok is None:
         return Evidence(
