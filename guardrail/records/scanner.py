@@ -9,6 +9,7 @@ whose tweet config is small is still judged on that config's own share.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -119,6 +120,42 @@ class RecordScanner:
             self._scan_one(part, split, config_name, row_offset, path)
             if row_offset is not None:
                 row_offset += part.num_rows
+
+    def merge(self, other: RecordScanner, *, row_offsets: Mapping[str | None, int] | None = None) -> None:
+        """Add a scanner that read later rows, as if this one had read them next.
+
+        For parallel scans (Ray, processes): scan parts apart, then merge them in data order.
+
+        Args:
+            other: The scanner of the later rows.
+            row_offsets: Per file path (None for in-memory data), how many rows came before
+                `other`'s; its example rows are shifted by that much.
+        """
+        offsets = row_offsets or {}
+
+        def shift(ex: Example | None) -> Example | None:
+            if ex is None or ex.row is None or not offsets.get(ex.path):
+                return ex
+            return replace(ex, row=ex.row + offsets[ex.path])
+
+        self.rows_scanned += other.rows_scanned
+        self.bytes_scanned += other.bytes_scanned
+        for config, n in other._scanned.items():
+            self._scanned[config] = self._scanned.get(config, 0) + n
+        for key, tally in other._tallies.items():
+            later = replace(tally, first=shift(tally.first))
+            self._tallies.setdefault(key, Tally()).add(later)
+        for hkey, (hit, example, rows) in other._schema_hits.items():
+            prev = self._schema_hits.get(hkey)
+            self._schema_hits[hkey] = (hit, prev[1] if prev else example, (prev[2] if prev else 0) + rows)
+        for column, (seen, where) in other._columns.items():
+            mine = self._columns.get(column)
+            self._columns[column] = (seen or bool(mine and mine[0]), mine[1] if mine else where)
+        for ikey, finding in other._input.items():
+            self._input.setdefault(ikey, finding)
+        self._problems.extend(other._problems)
+        for note in other._notes:
+            self.add_note(note)
 
     def add_input_finding(self, rule: Rule, message: str, location: Location, evidence: str = "") -> None:
         """Record a problem with the input itself (one finding per rule and file)."""

@@ -88,3 +88,17 @@ def test_tweet_schema_in_nested_struct() -> None:
     scanner = RecordScanner()
     scanner.scan_batch({"text": ["hi"], "user": [{"screen_name": "a", "id_str": "1", "followers_count": 2}]})
     assert [(f.rule_id, f.severity.value) for f in scanner.findings()] == [("GR405", "high")]
+
+
+def test_merge_of_parts_equals_one_scan() -> None:
+    texts = [f"plain row {i}" for i in range(30)]
+    texts[4] = texts[17] = texts[25] = "RT @bob: see https://t.co/AbCdEf12"
+    whole = RecordScanner()
+    whole.scan_batch({"text": texts}, path="f.jsonl")
+    merged = RecordScanner()
+    for lo in (0, 10, 20):
+        part = RecordScanner()
+        part.scan_batch({"text": texts[lo : lo + 10]}, path="f.jsonl")
+        merged.merge(part, row_offsets={"f.jsonl": lo})
+    assert [f.to_dict() for f in merged.findings()] == [f.to_dict() for f in whole.findings()]
+    assert merged.evidence("t").scan == whole.evidence("t").scan

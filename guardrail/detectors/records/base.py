@@ -54,6 +54,15 @@ class Tally:
     scanned: int = 0
     first: Example | None = None
 
+    def add(self, other: Tally) -> None:
+        """Add a later tally's counts (the first example stays the earliest)."""
+        self.matched += other.matched
+        self.post_like += other.post_like
+        self.strong += other.strong
+        self.certain += other.certain
+        if self.first is None:
+            self.first = other.first
+
     def share(self, count: int | None = None) -> float:
         n = self.matched if count is None else count
         return n / self.scanned if self.scanned else 0.0
