@@ -60,14 +60,31 @@ def require_ray() -> ModuleType:
     return ray
 
 
+def _settle_fsspec_http() -> None:
+    # Ray's readers list files from several threads, and each asks whether fsspec's HTTP
+    # filesystem exists. Without aiohttp that import fails, and threads racing on the same
+    # failing import see a half-initialised module: ImportError instead of the
+    # ModuleNotFoundError Ray expects, and the read dies. Record the absence once.
+    import importlib
+
+    try:
+        importlib.import_module("fsspec.implementations.http")
+    except ImportError:
+        sys.modules["fsspec.implementations.http"] = None  # type: ignore[assignment]
+
+
 def read_json(paths: str | Sequence[str], **kwargs: Any) -> Any:
     """`ray.data.read_json` with `include_paths=True`, for `scan_dataset(..., path_column="path")`."""
-    return require_ray().data.read_json(paths, include_paths=True, **kwargs)
+    ray = require_ray()
+    _settle_fsspec_http()
+    return ray.data.read_json(paths, include_paths=True, **kwargs)
 
 
 def read_parquet(paths: str | Sequence[str], **kwargs: Any) -> Any:
     """`ray.data.read_parquet` with `include_paths=True`, for `scan_dataset(..., path_column="path")`."""
-    return require_ray().data.read_parquet(paths, include_paths=True, **kwargs)
+    ray = require_ray()
+    _settle_fsspec_http()
+    return ray.data.read_parquet(paths, include_paths=True, **kwargs)
 
 
 def scan_dataset(

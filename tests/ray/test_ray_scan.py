@@ -134,21 +134,34 @@ def test_cli_engine_ray_matches_local(
 
 
 @pytest.mark.slow
-def test_dataset_scan_matches_local_on_multi_file_corpus(ray_local: Any, corpus: Path) -> None:
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_dataset_scan_matches_local_on_multi_file_corpus(
+    ray_local: Any, corpus: Path, tmp_path: Path, fmt: str
+) -> None:
     from guardrail.integrations import ray as gray
 
     files = sorted((corpus / "data").glob("*.jsonl"))
+    if fmt == "parquet":  # the same rows, in small row groups
+        converted = []
+        for p in files:
+            rows = [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines()]
+            out = tmp_path / "data" / f"{p.stem}.parquet"
+            out.parent.mkdir(exist_ok=True)
+            pq.write_table(pa.Table.from_pylist(rows), out, row_group_size=25)
+            converted.append(out)
+        files = converted
     config = GuardrailConfig()
     local = scan_files([DataFile(p, f"data/{p.name}") for p in files], config, target="data")
     # Small batches so files straddle batches and tasks; rows must still be per file.
-    ds = gray.read_json([str(p) for p in files], override_num_blocks=4)
-    show = gray.display_relative_to(corpus / "data", "data")
+    read = gray.read_json if fmt == "jsonl" else gray.read_parquet
+    ds = read([str(p) for p in files], override_num_blocks=4)
+    show = gray.display_relative_to(files[0].parent, "data")
     on_ray = gray.dataset_evidence(ds, config, target="data", path_column="path", display=show, batch_size=37)
     assert _key(on_ray.findings) == _key(local.findings)
     assert on_ray.scan is not None and on_ray.scan.rows_scanned == 3 * ROWS
     where = {(f.rule_id, f.location.path, f.location.row) for f in on_ray.findings}
-    assert ("GR402", "data/part-1.jsonl", 5) in where
-    assert ("GR401", "data/part-1.jsonl", 40) in where
+    assert ("GR402", f"data/part-1.{fmt}", 5) in where
+    assert ("GR401", f"data/part-1.{fmt}", 40) in where
 
 
 @pytest.mark.slow
