@@ -121,7 +121,7 @@ def load_dataset(
         if config.scan_records:
             for s, part in parts.items():
                 upfront = stream.StreamGuard(card, config, target, split=s, config_name=config_name)
-                stream.check_upfront(part, upfront, batch_rows=stream.BATCH_ROWS)
+                stream.check_upfront(part, upfront)
                 records = records.merge(upfront.scanner.evidence())
         report = judge([card.merge(records)], config)
         enforce(report, context)

@@ -60,31 +60,37 @@ def require_ray() -> ModuleType:
     return ray
 
 
-def _settle_fsspec_http() -> None:
-    # Ray's readers list files from several threads, and each asks whether fsspec's HTTP
-    # filesystem exists. Without aiohttp that import fails, and threads racing on the same
-    # failing import see a half-initialised module: ImportError instead of the
-    # ModuleNotFoundError Ray expects, and the read dies. Record the absence once.
+def _fsspec_http_available() -> bool:
     import importlib
 
     try:
-        importlib.import_module("fsspec.implementations.http")
+        importlib.import_module("fsspec.implementations.http")  # needs aiohttp
     except ImportError:
-        sys.modules["fsspec.implementations.http"] = None  # type: ignore[assignment]
+        return False
+    return True
 
 
 def read_json(paths: str | Sequence[str], **kwargs: Any) -> Any:
     """`ray.data.read_json` with `include_paths=True`, for `scan_dataset(..., path_column="path")`."""
-    ray = require_ray()
-    _settle_fsspec_http()
-    return ray.data.read_json(paths, include_paths=True, **kwargs)
+    return require_ray().data.read_json(paths, include_paths=True, **kwargs)
 
 
 def read_parquet(paths: str | Sequence[str], **kwargs: Any) -> Any:
     """`ray.data.read_parquet` with `include_paths=True`, for `scan_dataset(..., path_column="path")`."""
     ray = require_ray()
-    _settle_fsspec_http()
-    return ray.data.read_parquet(paths, include_paths=True, **kwargs)
+    context = ray.data.DataContext.get_current()
+    saved = context.use_datasource_v2
+    # Ray's V2 parquet reader lists files in several threads of a task, and each asks
+    # whether fsspec's HTTP filesystem exists. Without aiohttp, threads racing on that
+    # failing import see a half-initialised module (ImportError, not the
+    # ModuleNotFoundError Ray handles) and the read fails now and then. The V1 reader,
+    # chosen when this call is made, does not race.
+    if saved and not _fsspec_http_available():
+        context.use_datasource_v2 = False
+    try:
+        return ray.data.read_parquet(paths, include_paths=True, **kwargs)
+    finally:
+        context.use_datasource_v2 = saved
 
 
 def scan_dataset(

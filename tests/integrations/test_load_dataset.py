@@ -191,8 +191,9 @@ def test_streaming_restricted_head_fails_at_once(tmp_path: Path) -> None:
 def test_streaming_never_yields_a_restricted_record(tmp_path: Path) -> None:
     from guardrail.integrations import streaming
 
-    restricted_at = streaming.UPFRONT_BATCHES * streaming.BATCH_ROWS + 500
-    texts = [CLEAN[i % len(CLEAN)] for i in range(restricted_at + 1000)]
+    restricted_at = streaming.BATCH_ROWS + 500
+    assert restricted_at > streaming.UPFRONT_BATCHES * streaming.UPFRONT_BATCH_ROWS
+    texts = [CLEAN[i % len(CLEAN)] for i in range(restricted_at + 100)]
     texts[restricted_at] = X_POSTS[1]
     stream = guardrail.load_dataset(
         "json", data_files={"train": str(_jsonl(tmp_path / "a.jsonl", texts))}, streaming=True
