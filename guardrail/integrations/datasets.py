@@ -171,8 +171,11 @@ def _source_evidence(
     config: GuardrailConfig,
 ) -> Evidence:
     """Evidence from what describes the data rather than the data: the card, Hub metadata."""
+    from guardrail.engine import CheckContext
     from guardrail.sources.card_file import card_file_evidence
 
+    # With a context, local cards also follow `source_datasets` (knowledge base and HF cache only).
+    ctx = CheckContext(config=config)
     local = Path(path)
     if _is_packaged_builder(path) or local.is_file():
         # A data-file builder has no card; a folder given as data_dir may still have one.
@@ -181,7 +184,7 @@ def _source_evidence(
         target = _display(path, data_files)
         card_dir = Path(data_dir) if data_dir else None
         if card_dir is not None and (card_dir / CARD_NAME).is_file():
-            evidence = card_file_evidence(target, card_dir / CARD_NAME, str(card_dir / CARD_NAME))
+            evidence = card_file_evidence(target, card_dir / CARD_NAME, str(card_dir / CARD_NAME), ctx)
             return dataclasses.replace(evidence, resolved={**evidence.resolved, **resolved})
         return Evidence(
             target=target,
@@ -191,7 +194,7 @@ def _source_evidence(
     if local.is_dir():
         card_path = local / CARD_NAME
         if card_path.is_file():
-            return card_file_evidence(path, card_path, str(card_path))
+            return card_file_evidence(path, card_path, str(card_path), ctx)
         return Evidence(
             target=path,
             notes=("no dataset card (README.md) in this folder; judged on its records alone",),

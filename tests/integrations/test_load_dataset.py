@@ -208,3 +208,12 @@ def test_streaming_never_yields_a_restricted_record(tmp_path: Path) -> None:
     batch_start = restricted_at - restricted_at % streaming.BATCH_ROWS
     assert max(r["n"] for r in seen) < batch_start
     assert len(seen) >= batch_start - 10  # all but the shuffle buffer
+
+
+def test_local_card_lineage_blocks_derived_data(write_folder: Callable[..., Path]) -> None:
+    card = "---\nlicense: mit\nsource_datasets:\n- tweet_eval\n---\n# Sentiment subset\n\nShort labelled texts.\n"
+    folder = write_folder(CLEAN, card=card)
+    with pytest.raises(GuardrailViolation) as caught:
+        guardrail.load_dataset(str(folder), split="train")
+    rules = {f.rule_id for t in caught.value.report.targets for f in t.findings}
+    assert "GR301" in rules
