@@ -25,8 +25,11 @@ from guardrail.sources.folder import CARD_NAME, FolderSource
 HUB_NOTE = "--engine ray scans local data files and folders; this Hub dataset was checked locally"
 
 
-def init_ray() -> None:
-    """Connect to the cluster in `RAY_ADDRESS`, or start a quiet local Ray (no dashboard)."""
+def init_ray(progress: bool = False) -> None:
+    """Connect to the cluster in `RAY_ADDRESS`, or start a quiet local Ray (no dashboard).
+
+    The report goes to stdout; Ray's execution chatter is kept off stderr unless it warns.
+    """
     from guardrail.integrations.ray import require_ray
 
     ray = require_ray()
@@ -36,7 +39,10 @@ def init_ray() -> None:
         ray.init(logging_level=logging.WARNING, log_to_driver=False)
     else:
         ray.init(logging_level=logging.WARNING, log_to_driver=False, include_dashboard=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    context = ray.data.DataContext.get_current()
+    context.print_on_execution_start = False
+    context.enable_progress_bars = progress
 
 
 def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Evidence:
@@ -92,7 +98,7 @@ def check(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = F
         RayNotInstalledError: if Ray Data is not installed.
         TargetError: if a target does not exist or is of an unsupported kind.
     """
-    init_ray()
+    init_ray(progress)
     ctx = CheckContext(config=config, progress=progress)
     reports = [decide(_gather_safely(t, ctx), config) for t in targets]
     return Report(targets=tuple(reports), fail_open=config.fail_open)
