@@ -23,6 +23,9 @@ from guardrail.integrations.ray_partials import Partial, merge_in_order
 from guardrail.records.files import DataFile, scan_files
 from guardrail.records.scanner import RecordScanner
 
+# One xdist worker runs every Ray test, so `make test` starts one local Ray, not one per worker.
+pytestmark = pytest.mark.xdist_group("ray")
+
 CLEAN = "Tomatoes like full sun and a deep weekly watering in the summer."
 # (file index, row) -> text: X evidence at known places, first in the second file.
 PLANTED = {
