@@ -139,15 +139,20 @@ def _str_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _allow_entry(where: str, i: int, raw: Any) -> AllowEntry:
-    key = f"allow[{i}]"
+def _table(where: str, key: str, raw: Any, allowed: set[str], what: str) -> None:
+    """Check that an array-of-tables entry is a table with only known keys."""
     if not isinstance(raw, dict):
-        raise _fail(where, key, "expected a table with dataset/path, reason and optional expires")
-    unknown = set(raw) - _ALLOW_KEYS
+        raise _fail(where, key, f"expected {what}")
+    unknown = set(raw) - allowed
     if unknown:
         raise _fail(
-            where, f"{key}.{sorted(unknown)[0]}", f"unknown key (allowed: {', '.join(sorted(_ALLOW_KEYS))})"
+            where, f"{key}.{sorted(unknown)[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})"
         )
+
+
+def _allow_entry(where: str, i: int, raw: Any) -> AllowEntry:
+    key = f"allow[{i}]"
+    _table(where, key, raw, _ALLOW_KEYS, "a table with dataset/path, reason and optional expires")
     reason = raw.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise _fail(where, f"{key}.reason", "every allowlist entry needs a non-empty reason")
@@ -179,11 +184,7 @@ def _allow_entry(where: str, i: int, raw: Any) -> AllowEntry:
 
 def _known_entry(where: str, i: int, raw: Any) -> KnownDataset:
     key = f"known-x-datasets[{i}]"
-    if not isinstance(raw, dict):
-        raise _fail(where, key, "expected a table with dataset and evidence")
-    unknown = set(raw) - _KNOWN_KEYS
-    if unknown:
-        raise _fail(where, f"{key}.{sorted(unknown)[0]}", "unknown key")
+    _table(where, key, raw, _KNOWN_KEYS, "a table with dataset and evidence")
     for k in ("dataset", "evidence"):
         if not isinstance(raw.get(k), str) or not raw[k].strip():
             raise _fail(where, f"{key}.{k}", "required, a non-empty string")
