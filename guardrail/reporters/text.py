@@ -58,10 +58,19 @@ def format_text(report: Report, color: bool = False) -> str:
         f"guardrail {report.guardrail_version}: {len(report.targets)} target(s): {summary or 'none'}; "
         f"{report.suppressed_count} finding(s) suppressed"
     )
-    if report.blocked:
+    if any(t.verdict is Verdict.BLOCK for t in report.targets):
         lines.append(
             "Blocked: X (Twitter) content may not be used to train or fine-tune foundation/frontier models "
             "(X Developer Agreement, June 2025). Remove it, or allowlist the dataset in [tool.guardrail] "
             "with a reason if your use is permitted."
+        )
+    unchecked = sum(1 for t in report.targets if t.verdict is Verdict.ERROR)
+    if unchecked:
+        consequence = (
+            "reported only (failing open)" if report.fail_open else "treated as blocked (failing closed)"
+        )
+        lines.append(
+            f"{unchecked} target(s) could not be checked and are {consequence}; "
+            "see 'to proceed' above for what to do."
         )
     return "\n".join(lines) + "\n"

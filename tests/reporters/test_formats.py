@@ -59,3 +59,13 @@ def test_text_shows_evidence_and_colour_only_when_asked(report: Report) -> None:
     assert "x_tweets.md:3" in plain  # the licence_name line
     assert "evidence:" in plain and "Blocked:" in plain
     assert "\033[1;31mBLOCK" in format_text(report, color=True)
+
+
+def test_text_footer_separates_blocked_from_unchecked() -> None:
+    from guardrail.findings import Problem, TargetReport, Verdict
+
+    unchecked = TargetReport("org/gated", Verdict.ERROR, problems=(Problem("hub-gated", "gated", "log in"),))
+    closed = format_text(Report(targets=(unchecked,)))
+    assert "Blocked: X" not in closed
+    assert "1 target(s) could not be checked and are treated as blocked" in closed
+    assert "reported only (failing open)" in format_text(Report(targets=(unchecked,), fail_open=True))
