@@ -66,6 +66,7 @@ class Location:
     path: str | None = None
     line: int | None = None
     key: str | None = None
+    section: str | None = None  # the card heading a prose finding sits under
     config: str | None = None
     split: str | None = None
     row: int | None = None
@@ -77,6 +78,8 @@ class Location:
             parts.append(f"{self.path}:{self.line}" if self.line else self.path)
         if self.key:
             parts.append(f"key {self.key}")
+        if self.section:
+            parts.append(f"section '{self.section}'")
         if self.config:
             parts.append(f"config {self.config}")
         if self.split:

@@ -255,7 +255,7 @@ class CardProseDetector:
             where = f"; configs named with it: {', '.join(named)}" if named else ""
             yield PROVENANCE.finding(
                 f"The card says its data comes from X/Twitter{more}{where}.",
-                Location(path=card.path, line=s.line, key=f"section: {s.section}" if s.section else None),
+                Location(path=card.path, line=s.line, section=s.section or None),
                 s.text,
                 configs=named,
             )
@@ -265,9 +265,7 @@ class CardProseDetector:
                     s, n = best[severity]
                     yield MENTION.finding(
                         f"The card mentions X/Twitter {n} time(s) without saying the data comes from it.",
-                        Location(
-                            path=card.path, line=s.line, key=f"section: {s.section}" if s.section else None
-                        ),
+                        Location(path=card.path, line=s.line, section=s.section or None),
                         s.text,
                         severity=severity,
                     )

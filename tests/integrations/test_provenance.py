@@ -16,7 +16,7 @@ FINDING = Finding(
     rule_id="GR201",
     severity=Severity.MEDIUM,
     message="The card mentions posts.",
-    location=Location(path="ds/README.md", line=7, key="section: About"),
+    location=Location(path="ds/README.md", line=7, section="About"),
     evidence="posts from a social site",
     family=Family.CARD_PROSE,
     configs=("notes",),
