@@ -23,6 +23,7 @@ so the callback re-decides it under its own configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -115,12 +116,16 @@ class ProvenanceEntry:
         )
 
 
+_LOCATION_FIELDS = frozenset(f.name for f in dataclasses.fields(Location))
+
+
 def _finding(raw: Mapping[str, Any]) -> Finding:
     return Finding(
         rule_id=str(raw["rule_id"]),
         severity=Severity(raw["severity"]),
         message=str(raw["message"]),
-        location=Location(**raw.get("location", {})),
+        # Only known fields: a marker written by another guardrail version must still load.
+        location=Location(**{k: v for k, v in raw.get("location", {}).items() if k in _LOCATION_FIELDS}),
         evidence=str(raw.get("evidence", "")),
         family=Family(raw["family"]),
         configs=tuple(raw.get("configs", ())),
