@@ -84,35 +84,12 @@ def hook() -> Any:
 
 
 def train(raw: Any, output_dir: str) -> tuple[Any, bool, Exception | None]:
-    from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArguments
+    from trainer_callback import build_trainer
 
-    from guardrail import GuardrailCallback, GuardrailViolation
+    from guardrail import GuardrailViolation
 
-    tok = _tiny.tokenizer()
-    model = _tiny.model(tok)
-    data = raw.map(
-        lambda b: tok(b["text"], truncation=True, max_length=64),
-        batched=True,
-        remove_columns=raw.column_names,
-    )
-    args = TrainingArguments(
-        output_dir=output_dir,
-        max_steps=5,
-        per_device_train_batch_size=8,
-        report_to=[],
-        use_cpu=True,
-        save_strategy="no",
-        logging_strategy="no",
-        disable_tqdm=True,
-    )
-    trainer = Trainer(
-        model=model,
-        args=args,
-        train_dataset=data,
-        processing_class=tok,
-        data_collator=DataCollatorForLanguageModeling(tok, mlm=False),
-        callbacks=[GuardrailCallback()],
-    )
+    trainer = build_trainer(raw, output_dir)
+    model = trainer.model
     before = _tiny.parameters(model)
     try:
         trainer.train()

@@ -24,10 +24,9 @@ from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArgum
 from guardrail import GuardrailCallback, GuardrailViolation
 
 
-def main(data_dir: str, output_dir: str) -> int:
+def build_trainer(raw: datasets.Dataset, output_dir: str) -> Trainer:
+    """Tokenise `raw` (dropping its text, as most scripts do) and set up a Trainer with the guard."""
     tok = _tiny.tokenizer()
-    model = _tiny.model(tok)
-    raw = datasets.load_dataset(data_dir, split="train")
     train = raw.map(
         lambda b: tok(b["text"], truncation=True, max_length=64),
         batched=True,
@@ -43,14 +42,19 @@ def main(data_dir: str, output_dir: str) -> int:
         logging_strategy="no",
         disable_tqdm=True,
     )
-    trainer = Trainer(
-        model=model,
+    return Trainer(
+        model=_tiny.model(tok),
         args=args,
         train_dataset=train,
         processing_class=tok,
         data_collator=DataCollatorForLanguageModeling(tok, mlm=False),
         callbacks=[GuardrailCallback()],
     )
+
+
+def main(data_dir: str, output_dir: str) -> int:
+    trainer = build_trainer(datasets.load_dataset(data_dir, split="train"), output_dir)
+    model = trainer.model
     before = _tiny.parameters(model)
     try:
         trainer.train()
