@@ -210,6 +210,31 @@ def test_streaming_never_yields_a_restricted_record(tmp_path: Path) -> None:
     assert len(seen) >= batch_start - 10  # all but the shuffle buffer
 
 
+def test_streaming_rows_are_those_datasets_yields(tmp_path: Path) -> None:
+    # The guarded stream converts judged batches to Python in one go (a different `datasets`
+    # route from plain iteration); values, types and derived datasets must not change.
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"text": CLEAN[i % len(CLEAN)], "n": i, "f": i / 3, "meta": {"a": [i], "b": None if i % 2 else "y"}}
+        for i in range(2500)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    plain = datasets.load_dataset("json", data_files=str(path), split="train", streaming=True)
+    stream = guardrail.load_dataset("json", data_files=str(path), split="train", streaming=True)
+    assert stream.features == plain.features
+    got, want = list(stream), list(plain)
+    assert got == want
+    assert [[type(v) for v in r.values()] for r in got[:4]] == [
+        [type(v) for v in r.values()] for r in want[:4]
+    ]
+    assert list(stream.shuffle(seed=0, buffer_size=50).take(60)) == list(
+        plain.shuffle(seed=0, buffer_size=50).take(60)
+    )
+    first = next(iter(stream.with_format("numpy")))
+    assert first["f"] == next(iter(plain.with_format("numpy")))["f"]
+    assert type(first["f"]) is type(next(iter(plain.with_format("numpy")))["f"])
+
+
 def test_local_card_lineage_blocks_derived_data(write_folder: Callable[..., Path]) -> None:
     card = "---\nlicense: mit\nsource_datasets:\n- tweet_eval\n---\n# Sentiment subset\n\nShort labelled texts.\n"
     folder = write_folder(CLEAN, card=card)
