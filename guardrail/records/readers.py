@@ -103,7 +103,7 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
     """Line by line, for a chunk pyarrow refused: good lines become rows, bad ones raw text."""
     good: list[object] = []
     raw: list[str] = []
-    for i, line in enumerate(chunk.data.decode("utf-8").splitlines()):
+    for i, line in enumerate(chunk.data.decode("utf-8").split("\n")):
         if not line.strip():
             continue
         try:
@@ -166,11 +166,23 @@ def parse_header(line: bytes, delimiter: str) -> list[str]:
     return out
 
 
+def _text_lines(data: bytes) -> list[str]:
+    """Lines as `datasets`' text builder cuts them: at line ends only (`\n`, `\r\n`, `\r`).
+
+    Not `str.splitlines()`, which also cuts at form feeds, U+2028 and other separators
+    inside a line, so rows would stop matching the row numbers `load_dataset` gives.
+    """
+    lines = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def text_batches(chunks: Iterator[Chunk], rep: Reporter) -> Batches:
     row = 0
     for chunk in chunks:
         rep.bad_utf8(chunk)
-        lines = chunk.data.decode("utf-8").splitlines()
+        lines = _text_lines(chunk.data)
         yield (
             (row if chunk.first_line is not None else None),
             pa.record_batch({"text": pa.array(lines, pa.large_string())}),

@@ -103,6 +103,19 @@ def test_malformed_line_number(tmp_path: Path) -> None:
     assert f.location.line == 3 and "line 3" in f.message
 
 
+def test_rows_are_cut_at_line_ends_only_as_datasets_does(tmp_path: Path) -> None:
+    # A form feed or U+2028 inside a line is not a line end for `load_dataset`.
+    text = tmp_path / "a.txt"
+    text.write_bytes(b"page\x0cone\r\nsee https://t.co/AbCdEf12\n")
+    [f] = _scan(text).findings
+    assert f.location.row == 1
+    jsonl = tmp_path / "b.jsonl"
+    good = json.dumps({"text": "a\u2028b https://t.co/AbCdEf12"}, ensure_ascii=False)
+    jsonl.write_bytes(("{oops\n" + good + "\n").encode())
+    [bad] = [f for f in _scan(jsonl).findings if f.rule_id == "GR421"]
+    assert "1 line(s)" in bad.message
+
+
 def test_binary_column_is_scanned_for_ascii_markers(tmp_path: Path) -> None:
     table = pa.table({"blob": pa.array([b"\x89PNG\x00\xff", b"see https://t.co/AbCdEf12"], pa.binary())})
     pq.write_table(table, tmp_path / "b.parquet")
