@@ -125,6 +125,10 @@ def csv_batches(
             first, _, data = data.partition(b"\n")
             header = parse_header(first, delimiter)
             line0 = 2
+        elif chunk.first_line == 1:
+            # The first block of a sampled file, whose header the caller already read.
+            data = data.partition(b"\n")[2]
+            line0 = 2
         else:
             line0 = chunk.first_line or 0  # 0: a sampled block, line numbers unknown
         if not data.strip():

@@ -63,3 +63,12 @@ def test_parquet_sample_keeps_exact_row_numbers(tmp_path: Path) -> None:
     assert ev.scan is not None and ev.scan.mode == "sample"
     [f] = [f for f in ev.findings if f.rule_id == "GR408"]
     assert f.location.row is not None and texts[f.location.row].startswith("RT @bob:")
+
+
+def test_sampled_csv_first_block_skips_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("text,id\nlook https://t.co/AbCdEf12,0\nplain,1\n", encoding="utf-8")
+    ev = scan_files([DataFile(path, "a.csv")], GuardrailConfig(full_scan_max_bytes=10), target="a.csv")
+    assert ev.scan is not None and ev.scan.mode == "sample" and ev.scan.rows_scanned == 2
+    [f] = [f for f in ev.findings if f.rule_id == "GR402"]
+    assert f.location.row == 0
