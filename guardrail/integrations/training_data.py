@@ -12,6 +12,7 @@ only `input_ids` remain. So evidence comes from three places, in this order:
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +155,9 @@ def _map_style(
         picked = sorted(random.Random(config.seed).sample(range(n), limit))
         rows = (columns[picked[i : i + DECODE_CHUNK]][TOKEN_COLUMN] for i in range(0, limit, DECODE_CHUNK))
     summary.how = f"{TOKEN_COLUMN} decoded and scanned ({min(n, limit):,} of {n:,} rows)"
-    return _decoded(rows, target, tok, config, total=n, split=summary.role)
+    return _decoded(
+        rows, target, tok, config, total=n, split=summary.role, dataset_rows=picked if n > limit else None
+    )
 
 
 def _torch_map_style(
@@ -167,21 +170,21 @@ def _torch_map_style(
     indices = range(n) if n <= limit else sorted(random.Random(config.seed).sample(range(n), limit))
     texts: list[str] = []
     ids: list[Sequence[int]] = []
+    text_rows: list[int] = []
+    id_rows: list[int] = []
     for i in indices:
         row = data[i]
         if isinstance(row, Mapping):
-            texts.extend(v for v in row.values() if isinstance(v, str))
-            if TOKEN_COLUMN in row:
-                ids.append(_as_list(row[TOKEN_COLUMN]))
+            _collect(row, i, texts, text_rows, ids, id_rows)
     summary.how = f"rows read with __getitem__ ({len(indices):,} of {n:,})"
     evidence = (
-        _decoded(iter([ids]), target, tok, config, total=n, split=summary.role)
+        _decoded(iter([ids]), target, tok, config, total=n, split=summary.role, dataset_rows=id_rows)
         if ids
         else Evidence(target=target)
     )
     if texts:
         scanner = BatchScanner(config, target, split=summary.role)
-        evidence = evidence.merge(scanner.scan(texts_batch(texts)))
+        evidence = evidence.merge(_at_rows(scanner.scan(texts_batch(texts)), text_rows))
     return evidence
 
 
@@ -195,22 +198,56 @@ def _iterable_head(
         return Evidence(target=target)
     texts: list[str] = []
     ids: list[Sequence[int]] = []
-    for row in data.take(head_rows):
-        texts.extend(v for v in row.values() if isinstance(v, str))
-        if TOKEN_COLUMN in row:
-            ids.append(_as_list(row[TOKEN_COLUMN]))
+    text_rows: list[int] = []
+    id_rows: list[int] = []
+    for i, row in enumerate(data.take(head_rows)):
+        _collect(row, i, texts, text_rows, ids, id_rows)
     summary.how = (
         f"iterable dataset: first {head_rows:,} rows checked up front, "
         "then every batch as the dataloader yields it"
     )
     evidence = (
-        _decoded(iter([ids]), target, tok, config, total=None, split=summary.role)
+        _decoded(iter([ids]), target, tok, config, total=None, split=summary.role, dataset_rows=id_rows)
         if ids
         else Evidence(target=target)
     )
     if texts:
-        evidence = evidence.merge(BatchScanner(config, target, split=summary.role).scan(texts_batch(texts)))
+        scanned = BatchScanner(config, target, split=summary.role).scan(texts_batch(texts))
+        evidence = evidence.merge(_at_rows(scanned, text_rows))
     return evidence
+
+
+def _collect(
+    row: Mapping[str, Any],
+    index: int,
+    texts: list[str],
+    text_rows: list[int],
+    ids: list[Sequence[int]],
+    id_rows: list[int],
+) -> None:
+    """Add a row's string values and token IDs, remembering the dataset row of each."""
+    for value in row.values():
+        if isinstance(value, str):
+            texts.append(value)
+            text_rows.append(index)
+    if TOKEN_COLUMN in row:
+        ids.append(_as_list(row[TOKEN_COLUMN]))
+        id_rows.append(index)
+
+
+def _at_rows(evidence: Evidence, rows: Sequence[int]) -> Evidence:
+    """`evidence` whose row numbers count scanned values, with each mapped back to `rows[i]`.
+
+    Sampled rows and string values gathered from several columns are scanned as one list;
+    without this a finding would name its position in that list, not the dataset row.
+    """
+    findings = tuple(
+        f
+        if f.location.row is None or not 0 <= f.location.row < len(rows)
+        else dataclasses.replace(f, location=dataclasses.replace(f.location, row=rows[f.location.row]))
+        for f in evidence.findings
+    )
+    return dataclasses.replace(evidence, findings=findings)
 
 
 def _as_list(value: Any) -> Sequence[int]:
@@ -232,6 +269,7 @@ def _decoded(
     config: GuardrailConfig,
     total: int | None,
     split: str | None = None,
+    dataset_rows: Sequence[int] | None = None,
 ) -> Evidence:
     if tok is None:
         return Evidence(
@@ -254,7 +292,7 @@ def _decoded(
         rows_scanned=scanner.rows,
         rows_total=total,
     )
-    return Evidence(
+    decoded = Evidence(
         target=evidence.target,
         findings=evidence.findings,
         problems=evidence.problems,
@@ -262,3 +300,4 @@ def _decoded(
         scan=scan,
         resolved=evidence.resolved,
     )
+    return decoded if dataset_rows is None else _at_rows(decoded, dataset_rows)

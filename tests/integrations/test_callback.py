@@ -102,6 +102,20 @@ def test_pretokenised_with_text_removed_is_decoded(
     assert "twitter.com" in str(error)
 
 
+def test_sampled_and_multi_column_rows_name_the_dataset_row(tokenizer: Any) -> None:
+    from guardrail.integrations.training_data import summarize
+
+    texts = CLEAN * 5 + X_POSTS[:1]  # the post is row 40
+    tokens = tokenize(datasets.Dataset.from_dict({"text": texts}), tokenizer)
+    config = GuardrailConfig(sample_rows=10)
+    # 25 of 41 rows sampled with seed 0: the post is the 25th of them, and still row 40.
+    [evidence] = summarize("train", tokens, tokenizer, config, decode_rows=25).evidence
+    assert {f.location.row for f in evidence.findings if f.rule_id == "GR401"} == {40}
+    pairs = [{"a": CLEAN[i % 8], "b": X_POSTS[0] if i == 3 else CLEAN[0]} for i in range(5)]
+    [evidence] = summarize("train", pairs, tokenizer, config).evidence
+    assert {f.location.row for f in evidence.findings if f.rule_id == "GR401"} == {3}
+
+
 def test_local_folder_loaded_with_plain_datasets(
     write_folder: Callable[..., Path],
     tokenizer: Any,
