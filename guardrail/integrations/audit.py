@@ -77,7 +77,8 @@ def build(
     return {
         "guardrail_version": __version__,
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "verdict": "warn" if "warn" in verdicts else "pass",
+        # Failing open lets unchecked data through: the record must not call it a pass.
+        "verdict": "error" if "error" in verdicts else "warn" if "warn" in verdicts else "pass",
         "config": {
             "source": config.source,
             "fail_open": config.fail_open,
@@ -107,7 +108,13 @@ def card_section(record: dict[str, Any]) -> str:
         "## Training data provenance (guardrail)",
         "",
         f"Checked by guardrail {record['guardrail_version']} on {record['time']}: "
-        f"no content from X (formerly Twitter) was found in the training data (verdict: {record['verdict']}).",
+        + (
+            "some training data could not be checked, and the run went ahead because the "
+            "configuration fails open (verdict: error)."
+            if record["verdict"] == "error"
+            else "no content from X (formerly Twitter) was found in the training data "
+            f"(verdict: {record['verdict']})."
+        ),
         "",
     ]
     for d in record["datasets"]:

@@ -239,6 +239,17 @@ def test_clean_records_pass(tokenizer: Any, model: Any, tmp_path: Path) -> None:
     assert "decoded" in record["datasets"][0]["checked"]
 
 
+def test_audit_of_a_run_failing_open_is_not_a_pass() -> None:
+    from guardrail.findings import Problem, Report, TargetReport, Verdict
+
+    unchecked = TargetReport(
+        "train data", Verdict.ERROR, problems=(Problem("cannot-decode", "no tokenizer"),)
+    )
+    record = audit.build(Report((unchecked,), fail_open=True), [], GuardrailConfig(fail_open=True))
+    assert record["verdict"] == "error"
+    assert "no content from X" not in audit.card_section(record)
+
+
 def test_model_card_gets_one_provenance_section(tokenizer: Any, model: Any, tmp_path: Path) -> None:
     ds = tokenize(datasets.Dataset.from_dict({"text": CLEAN}), tokenizer)
     callback = GuardrailCallback(CARDS_ONLY)
