@@ -7,6 +7,7 @@ never silently turns a check off.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,7 +129,7 @@ def _expect(where: str, key: str, value: Any, kind: type | tuple[type, ...], wha
 
 def _positive(where: str, key: str, value: Any, kind: type | tuple[type, ...] = int) -> Any:
     _expect(where, key, value, kind, "a positive number")
-    if value <= 0:
+    if not 0 < value < math.inf:  # TOML allows inf and nan: an unbounded timeout is no bound
         raise _fail(where, key, f"expected a positive number, got {value!r}")
     return value
 
@@ -215,7 +216,7 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
     for rule_id, value in raw_sev.items():
         if rule_id not in RULES:
             raise _fail(where, f"severity.{rule_id}", "no such rule (see `guardrail rules`)")
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise _fail(where, f"severity.{rule_id}", f"expected one of {sorted(allowed)}, got {value!r}")
         severity[rule_id] = value
     raw_allow = table.get("allow", [])

@@ -60,6 +60,9 @@ def test_full_table_parses() -> None:
         ({"sample-rows": 0}, "'sample-rows'"),
         ({"sample-rows": True}, "'sample-rows'"),
         ({"hub-timeout": -1}, "'hub-timeout'"),
+        ({"hub-timeout": float("inf")}, "'hub-timeout'"),
+        ({"hub-timeout": float("nan")}, "'hub-timeout'"),
+        ({"severity": {"GR201": ["off"]}}, "'severity.GR201'"),
         ({"known-x-datasets": [{"dataset": "org/x"}]}, "'known-x-datasets[0].evidence'"),
     ],
 )
