@@ -61,11 +61,15 @@ def _open(f: DataFile) -> BinaryIO:
     if kind in (".zst", ".lz4"):
         return pa.input_stream(path, compression="zstd" if kind == ".zst" else "lz4")
     if kind == ".zip":
-        archive = zipfile.ZipFile(path)
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        if not names:
-            raise OSError("empty zip archive")
-        return archive.open(names[0])  # type: ignore[return-value]
+        with zipfile.ZipFile(path) as archive:  # the member stays readable after the archive closes
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            if len(names) != 1:
+                # Reading only the first member would pass the others unread.
+                raise OSError(
+                    f"zip archive holds {len(names)} files; only single-file archives can be read"
+                    + (f" ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if names else "")
+                )
+            return archive.open(names[0])  # type: ignore[return-value]
     return open(path, "rb")
 
 

@@ -6,6 +6,7 @@ import bz2
 import gzip
 import json
 import lzma
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -128,6 +129,18 @@ def test_unreadable_file_is_a_problem_naming_it(tmp_path: Path) -> None:
     ev = _scan(path)
     assert [p.code for p in ev.problems] == ["unreadable-file"]
     assert "broken.parquet" in ev.problems[0].message
+
+
+def test_zip_members_are_never_left_unread(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl.zip", tmp_path / "two.jsonl.zip"
+    with zipfile.ZipFile(one, "w") as z:
+        z.writestr("a.jsonl", _jsonl(POSTS))
+    with zipfile.ZipFile(two, "w") as z:
+        z.writestr("a.jsonl", _jsonl([{"text": "hello", "id": 0}]))
+        z.writestr("b.jsonl", _jsonl(POSTS))
+    assert _rules(_scan(one)) == {"GR402": "high"}
+    ev = _scan(two)
+    assert [p.code for p in ev.problems] == ["unreadable-file"] and "2 files" in ev.problems[0].message
 
 
 def test_huge_single_value(tmp_path: Path) -> None:
