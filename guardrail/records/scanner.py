@@ -302,13 +302,13 @@ class RecordScanner:
             )
         pattern = prefilter_bytes() if leaf.kind == "binary" else prefilter()
         idx = pc.indices_nonzero(pc.match_substring_regex(values, pattern, ignore_case=True)).to_numpy()
+        provenance = _is_provenance(leaf)
         if idx.size:
-            provenance = _is_provenance(leaf)
             signals = [
                 s for s in VALUE_SIGNALS if not s.provenance_only and not (provenance and s.scalar_only)
             ]
             self._match(leaf, idx, signals, hits)
-        if _is_provenance(leaf):
+        if provenance:
             signal = _SIGNALS["provenance-field"]
             idx = pc.indices_nonzero(pc.match_substring_regex(values, signal.pattern, ignore_case=True))
             if len(idx):
