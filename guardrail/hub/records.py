@@ -7,7 +7,6 @@ is missed the records count as not checked (`hub-timeout`), never as clean.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -115,16 +114,6 @@ def _problem(target: str, error: HubAccessError, notes: tuple[str, ...]) -> Evid
     )
 
 
-def _record_scanner(config: GuardrailConfig) -> Any:
-    """The record scanner of `guardrail.records` (issue 3), or None in a build without it."""
-    for module in ("guardrail.records.api", "guardrail.records.scanner"):
-        try:
-            return importlib.import_module(module).RecordScanner(config)
-        except (ImportError, AttributeError):
-            continue
-    return None
-
-
 def _scan(
     ref: HubRef,
     commit: str | None,
@@ -133,13 +122,9 @@ def _scan(
     target: str,
     config: GuardrailConfig,
 ) -> Evidence:
-    scanner = _record_scanner(config)
-    if scanner is None:
-        return Evidence(
-            target=target,
-            notes=("records not sampled: this build of guardrail has no record scanner",),
-            scan=ScanInfo(mode="none"),
-        )
+    from guardrail.records.scanner import RecordScanner
+
+    scanner = RecordScanner(config)
     for name in configs:
         for split, offset, batch in stream_batches(ref, commit, name, per_config):
             scanner.scan_batch(batch, split=split, config_name=name, row_offset=offset)
