@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from guardrail._version import __version__
-from guardrail.errors import ConfigError, GuardrailError, TargetError
+from guardrail.errors import GuardrailError
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
@@ -137,10 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _cmd_rules()
         return _cmd_check(args)
-    except (TargetError, ConfigError, UsageError) as exc:
-        print(f"guardrail: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except GuardrailError as exc:
+    except GuardrailError as exc:  # TargetError, ConfigError, UsageError, RayNotInstalledError
         print(f"guardrail: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
