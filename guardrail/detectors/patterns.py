@@ -7,17 +7,15 @@ scanner can hand the same source strings to pyarrow's RE2 engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from guardrail.knowledge import x_platform
 
 
-def _alt(words: tuple[str, ...]) -> str:
+def alternation(words: Iterable[str]) -> str:
+    """Escaped alternatives, longest first so a longer word wins over its prefix."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _domain_alt(domains: tuple[str, ...]) -> str:
-    return "|".join(re.escape(d) for d in sorted(domains, key=len, reverse=True))
 
 
 @cache
@@ -35,8 +33,8 @@ def mention_pattern() -> re.Pattern[str]:
     # "x.com" and "x api" is usually not the platform.
     forms = "|".join(kb.x_forms)
     return re.compile(
-        rf"(?i:(?<![^\W\d_])(?:{_alt(kb.stems)})[^\W\d_]*|(?<![^\W\d_])(?:{_alt(latin)})(?![^\W\d_])"
-        rf"|{_alt(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
+        rf"(?i:(?<![^\W\d_])(?:{alternation(kb.stems)})[^\W\d_]*|(?<![^\W\d_])(?:{alternation(latin)})(?![^\W\d_])"
+        rf"|{alternation(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
     )
 
 
@@ -50,7 +48,7 @@ def identifier_pattern() -> re.Pattern[str]:
 def x_url_pattern() -> re.Pattern[str]:
     """A URL or bare host on any X domain (platform, shortener, media, mirrors)."""
     kb = x_platform()
-    hosts = _domain_alt(kb.all_domains)
+    hosts = alternation(kb.all_domains)
     return re.compile(
         rf"(?:https?://)?(?:[a-z0-9-]+\.)*(?:{hosts})(?:/[^\s)\]>\"']*)?(?![\w.-])", re.IGNORECASE
     )
@@ -60,7 +58,7 @@ def x_url_pattern() -> re.Pattern[str]:
 def status_url_pattern() -> re.Pattern[str]:
     """A link to one post: `twitter.com/<user>/status/<id>` and mirrors, or a t.co link."""
     kb = x_platform()
-    hosts = _domain_alt(kb.platform_domains + kb.mirror_domains)
+    hosts = alternation(kb.platform_domains + kb.mirror_domains)
     return re.compile(
         rf"(?:https?://)?(?:[a-z0-9-]+\.)*(?:{hosts})/(?:[\w]+|i/web)/status(?:es)?/\d+"
         rf"|(?:https?://)?t\.co/[A-Za-z0-9]{{6,}}",
@@ -71,4 +69,4 @@ def status_url_pattern() -> re.Pattern[str]:
 @cache
 def licence_pattern() -> re.Pattern[str]:
     kb = x_platform()
-    return re.compile(f"{_alt(kb.licence_names)}|{_alt(kb.licence_links)}", re.IGNORECASE)
+    return re.compile(f"{alternation(kb.licence_names)}|{alternation(kb.licence_links)}", re.IGNORECASE)

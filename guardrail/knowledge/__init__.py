@@ -46,8 +46,14 @@ class XPlatform:
 
 
 @cache
+def platform_file() -> dict[str, Any]:
+    """The parsed `x_platform.toml`, read once per process (treat it as read-only)."""
+    return _load("x_platform.toml")
+
+
+@cache
 def x_platform() -> XPlatform:
-    raw = _load("x_platform.toml")
+    raw = platform_file()
     d, lic, w, r = raw["domains"], raw["licence"], raw["words"], raw["records"]
     return XPlatform(
         version=raw["version"],

@@ -7,13 +7,11 @@ Patterns are plain strings because they run inside pyarrow's RE2 kernels, always
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from guardrail.knowledge import x_platform
+from guardrail.detectors.patterns import alternation
+from guardrail.knowledge import platform_file, x_platform
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,7 @@ class RecordKnowledge:
 
 @cache
 def record_knowledge() -> RecordKnowledge:
-    with resources.files("guardrail.knowledge").joinpath("x_platform.toml").open("rb") as f:
-        r = tomllib.load(f)["records"]
+    r = platform_file()["records"]
     return RecordKnowledge(
         v1_fields=frozenset(r["v1_fields"]),
         v2_fields=frozenset(r["v2_fields"]),
@@ -62,10 +59,6 @@ def record_knowledge() -> RecordKnowledge:
     )
 
 
-def alt(words: tuple[str, ...] | frozenset[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 # Host boundaries: nothing that could continue the hostname on either side.
 _HOST_START = r"(?:^|[^a-z0-9.-])"
 _HOST_END = r"(?:[^a-z0-9.-]|\.[^a-z0-9-]|\.?$)"
@@ -75,9 +68,9 @@ _HOST_END = r"(?:[^a-z0-9.-]|\.[^a-z0-9-]|\.?$)"
 def status_url() -> str:
     """A link to one post on X or a front-end of it (nitter, xcancel, fxtwitter...)."""
     kb, rk = x_platform(), record_knowledge()
-    subs = alt(rk.platform_subdomains)
-    hosts = alt(kb.platform_domains + kb.mirror_domains)
-    labels = alt(rk.mirror_labels)
+    subs = alternation(rk.platform_subdomains)
+    hosts = alternation(kb.platform_domains + kb.mirror_domains)
+    labels = alternation(rk.mirror_labels)
     host = rf"(?:(?:{subs})\.)?(?:{hosts})|(?:{labels})(?:\.[a-z0-9-]+)+"
     return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:{host}){rk.status_path}"
 
@@ -85,21 +78,21 @@ def status_url() -> str:
 @cache
 def short_link() -> str:
     kb, rk = x_platform(), record_knowledge()
-    return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:{alt(kb.shortener_domains)}){rk.short_link_path}"
+    return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:{alternation(kb.shortener_domains)}){rk.short_link_path}"
 
 
 @cache
 def media_link() -> str:
     kb = x_platform()
-    return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:[a-z0-9-]+\.)*(?:{alt(kb.media_domains)})(?:/|{_HOST_END})"
+    return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:[a-z0-9-]+\.)*(?:{alternation(kb.media_domains)})(?:/|{_HOST_END})"
 
 
 @cache
 def any_x_host() -> str:
     """Any host of X: platform, shortener, media, mirrors (profile pages, share buttons...)."""
     kb, rk = x_platform(), record_knowledge()
-    hosts = alt(kb.all_domains)
-    labels = alt(rk.mirror_labels)
+    hosts = alternation(kb.all_domains)
+    labels = alternation(rk.mirror_labels)
     return rf"{_HOST_START}(?:[a-z0-9-]+\.)*(?:(?:{hosts})|(?:{labels})(?:\.[a-z0-9-]+)+){_HOST_END}"
 
 
@@ -107,18 +100,18 @@ def any_x_host() -> str:
 def placeholder(mentions_only: bool) -> str:
     """Anonymisation placeholders; `mentions_only` keeps the `@...` forms typical of tweets."""
     words = tuple(p for p in record_knowledge().placeholders if p.startswith("@") or not mentions_only)
-    return rf"(?:^|[\s(\[\"'.,:;])(?:{alt(words)})(?:$|[\s,:;!?)\]\"'])"
+    return rf"(?:^|[\s(\[\"'.,:;])(?:{alternation(words)})(?:$|[\s,:;!?)\]\"'])"
 
 
 @cache
 def tweet_json_key() -> str:
     rk = record_knowledge()
-    return rf"\"(?:{alt(rk.v1_fields | rk.v2_fields)})\"\s*:"
+    return rf"\"(?:{alternation(rk.v1_fields | rk.v2_fields)})\"\s*:"
 
 
 @cache
 def provenance_value() -> str:
-    vals = alt(record_knowledge().provenance_values)
+    vals = alternation(record_knowledge().provenance_values)
     return rf"(?:^|[^a-z0-9])(?:{vals})(?:[^a-z0-9]|$)|^\s*x\s*$|{any_x_host()}"
 
 
