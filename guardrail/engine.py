@@ -6,14 +6,14 @@ detectors, record scan, Hub metadata, lineage), and hands the evidence to the po
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from guardrail.card import Card
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import ConfigError, GuardrailError, TargetError
-from guardrail.findings import Evidence, Problem, Report, TargetReport
+from guardrail.findings import Evidence, Problem, Report
 from guardrail.policy import decide
 
 
@@ -72,29 +72,43 @@ def check(
         ConfigError: if the discovered configuration is invalid.
     """
     config = config if config is not None else load_config()
-    ctx = CheckContext(config=config, progress=progress)
-    reports: list[TargetReport] = [decide(_gather_safely(t, ctx), config) for t in targets]
-    return Report(targets=tuple(reports), fail_open=config.fail_open)
+    return run_checks(targets, CheckContext(config=config, progress=progress), gather)
 
 
-def _gather_safely(target: str, ctx: CheckContext) -> Evidence:
-    # A bug in one detector must not pass a target silently or crash the whole run:
-    # it becomes a could-not-check problem, which fails closed.
+Gatherer = Callable[[str, CheckContext], Evidence]
+FailureProblem = Callable[[str, Exception], Problem]
+
+
+def internal_error(target: str, exc: Exception) -> Problem:
+    return Problem(
+        "internal-error",
+        f"{target}: guardrail failed while checking: {type(exc).__name__}: {exc}",
+        "please report this as a guardrail bug; allowlist the target with a reason to proceed",
+    )
+
+
+def run_checks(
+    targets: Iterable[str], ctx: CheckContext, gather_one: Gatherer, failure: FailureProblem = internal_error
+) -> Report:
+    """Gather and decide each target with `gather_one` (engines differ only there)."""
+    reports = [decide(gather_safely(t, ctx, gather_one, failure), ctx.config) for t in targets]
+    return Report(targets=tuple(reports), fail_open=ctx.config.fail_open)
+
+
+def gather_safely(
+    target: str, ctx: CheckContext, gather_one: Gatherer, failure: FailureProblem = internal_error
+) -> Evidence:
+    """`gather_one(target, ctx)`, with any failure turned into a could-not-check problem.
+
+    A bug in one detector must not pass a target silently or crash the whole run: it
+    becomes a problem, which fails closed. Target and config errors still propagate (exit 2).
+    """
     try:
-        return gather(target, ctx)
+        return gather_one(target, ctx)
+    except (TargetError, ConfigError):
+        raise
     except GuardrailError as exc:
-        if isinstance(exc, (TargetError, ConfigError)):
-            raise
         code = getattr(exc, "code", "check-failed")
         return Evidence(target=target, problems=(Problem(code, str(exc), getattr(exc, "hint", "")),))
     except Exception as exc:
-        return Evidence(
-            target=target,
-            problems=(
-                Problem(
-                    "internal-error",
-                    f"{target}: guardrail failed while checking: {type(exc).__name__}: {exc}",
-                    "please report this as a guardrail bug; allowlist the target with a reason to proceed",
-                ),
-            ),
-        )
+        return Evidence(target=target, problems=(failure(target, exc),))

@@ -11,16 +11,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from guardrail.config import GuardrailConfig
-from guardrail.engine import CheckContext
-from guardrail.errors import ConfigError, GuardrailError, TargetError
+from guardrail.engine import CheckContext, internal_error, run_checks
 from guardrail.findings import Evidence, Problem, Report
-from guardrail.policy import decide
 from guardrail.sources import resolve
 from guardrail.sources.data_file import DataFileSource
-from guardrail.sources.folder import CARD_NAME, FolderSource
+from guardrail.sources.folder import FolderSource
 
 HUB_NOTE = "--engine ray scans local data files and folders; this Hub dataset was checked locally"
 
@@ -64,8 +61,6 @@ def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Eviden
 
 
 def _gather(target: str, ctx: CheckContext) -> Evidence:
-    from guardrail.sources.card_file import card_file_evidence
-
     source = resolve(target)
     if isinstance(source, DataFileSource):
         resolved = {"path": str(source.path)}
@@ -75,16 +70,7 @@ def _gather(target: str, ctx: CheckContext) -> Evidence:
     if isinstance(source, FolderSource):
         if not ctx.config.scan_records:
             return source.gather(ctx)
-        card_path = source.path / CARD_NAME
-        if card_path.is_file():
-            evidence = card_file_evidence(target, card_path, str(Path(target) / CARD_NAME), ctx)
-        else:
-            evidence = Evidence(
-                target=target,
-                notes=("no dataset card (README.md) in this folder; judged on its records alone",),
-                resolved={"path": str(source.path)},
-            )
-        return evidence.merge(_records(source, ctx))
+        return source.card_evidence(ctx).merge(_records(source, ctx))
     evidence = source.gather(ctx)
     if type(source).__name__ == "HubSource":
         return evidence.merge(Evidence(target=target, notes=(HUB_NOTE,)))
@@ -99,32 +85,15 @@ def check(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = F
         TargetError: if a target does not exist or is of an unsupported kind.
     """
     init_ray(progress)
-    ctx = CheckContext(config=config, progress=progress)
-    reports = [decide(_gather_safely(t, ctx), config) for t in targets]
-    return Report(targets=tuple(reports), fail_open=config.fail_open)
+    return run_checks(targets, CheckContext(config=config, progress=progress), _gather, _failure)
 
 
-def _gather_safely(target: str, ctx: CheckContext) -> Evidence:
-    # As `guardrail.engine`: a failure becomes a could-not-check problem (fails closed),
-    # with failures inside Ray (lost node, worker crash) named as such rather than as a bug.
-    try:
-        return _gather(target, ctx)
-    except (TargetError, ConfigError):
-        raise
-    except GuardrailError as exc:
-        code = getattr(exc, "code", "check-failed")
-        return Evidence(target=target, problems=(Problem(code, str(exc), getattr(exc, "hint", "")),))
-    except Exception as exc:
-        from_ray = type(exc).__module__.startswith("ray")
-        return Evidence(
-            target=target,
-            problems=(
-                Problem(
-                    "ray-failed" if from_ray else "internal-error",
-                    f"{target}: guardrail failed while checking on Ray: {type(exc).__name__}: {exc}",
-                    "check the Ray cluster and rerun, or run with --engine local"
-                    if from_ray
-                    else "please report this as a guardrail bug; allowlist the target with a reason to proceed",
-                ),
-            ),
-        )
+def _failure(target: str, exc: Exception) -> Problem:
+    # Failures inside Ray (lost node, worker crash) are named as such rather than as a bug.
+    if not type(exc).__module__.startswith("ray"):
+        return internal_error(target, exc)
+    return Problem(
+        "ray-failed",
+        f"{target}: guardrail failed while checking on Ray: {type(exc).__name__}: {exc}",
+        "check the Ray cluster and rerun, or run with --engine local",
+    )

@@ -21,17 +21,19 @@ class FolderSource:
     path: Path
 
     def gather(self, ctx: CheckContext) -> Evidence:
+        return self.card_evidence(ctx).merge(self._records(ctx))
+
+    def card_evidence(self, ctx: CheckContext) -> Evidence:
+        """The folder's card, or a note that it has none (then the records decide)."""
         card_path = self.path / CARD_NAME
         if card_path.is_file():
             display = str(Path(self.target) / CARD_NAME)
-            evidence = card_file_evidence(self.target, card_path, display, ctx)
-        else:
-            evidence = Evidence(
-                target=self.target,
-                notes=("no dataset card (README.md) in this folder; judged on its records alone",),
-                resolved={"path": str(self.path)},
-            )
-        return evidence.merge(self._records(ctx))
+            return card_file_evidence(self.target, card_path, display, ctx)
+        return Evidence(
+            target=self.target,
+            notes=("no dataset card (README.md) in this folder; judged on its records alone",),
+            resolved={"path": str(self.path)},
+        )
 
     def _records(self, ctx: CheckContext) -> Evidence:
         if not ctx.config.scan_records:
