@@ -84,7 +84,14 @@ def _json_is_document(f: BinaryIO) -> bool:
 
 
 def _bernoulli(stream: Iterator[Chunk], keep: float, seed: str) -> Iterator[Chunk]:
+    # The first chunk is always kept, with its line numbers: it holds a CSV header, and a
+    # sample must never come back empty (that would read as an empty file) however small
+    # the budget is against the 1 MB chunks of a compressed stream.
     rng = random.Random(seed)
+    first = next(stream, None)
+    if first is None:
+        return
+    yield first
     for chunk in stream:
         if rng.random() < keep:
             yield Chunk(chunk.data, None, chunk.bad_utf8_line)

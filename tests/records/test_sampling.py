@@ -72,3 +72,17 @@ def test_sampled_csv_first_block_skips_the_header(tmp_path: Path) -> None:
     assert ev.scan is not None and ev.scan.mode == "sample" and ev.scan.rows_scanned == 2
     [f] = [f for f in ev.findings if f.rule_id == "GR402"]
     assert f.location.row == 0
+
+
+def test_sampled_compressed_csv_reads_its_header_first(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "a.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("text,id\n" + "".join(f"see https://t.co/Ab{i:06d},{i}\n" for i in range(50_000)))
+    config = GuardrailConfig(full_scan_max_bytes=10, sample_rows=1_000, seed=3)
+    ev = scan_files([DataFile(path, "a.csv.gz")], config, target="a.csv.gz")
+    assert ev.scan is not None and ev.scan.mode == "sample"
+    [f] = [f for f in ev.findings if f.rule_id == "GR402"]
+    # Had a sampled data line been taken for the header, the column would be named after it.
+    assert f.location.column == "text"
