@@ -43,6 +43,9 @@ def hub_card_path(repo_id: str) -> str:
     return f"hf://datasets/{repo_id}/README.md"
 
 
+DEPTH_NOTE = "deeper than lineage-depth"
+
+
 @dataclass
 class Lineage:
     """Resolves the parents of one card.
@@ -79,8 +82,7 @@ class Lineage:
                 continue
             if len(stack) > self.ctx.config.lineage_depth:
                 notes.append(
-                    f"lineage: `{name}` is deeper than lineage-depth={self.ctx.config.lineage_depth}; "
-                    "not followed"
+                    f"lineage: `{name}` is {DEPTH_NOTE}={self.ctx.config.lineage_depth}; not followed"
                 )
                 continue
             parent = self.parent(name, stack)
@@ -115,7 +117,10 @@ class Lineage:
                     notes=result.notes,
                     resolved=result.resolved,
                 )
-        self.ctx.lineage_cache[key] = result
+        if not any(DEPTH_NOTE in n for n in result.notes):
+            # A result cut short by lineage-depth is only right for this depth: a target that
+            # reaches the same parent higher up must follow it further, so it is not cached.
+            self.ctx.lineage_cache[key] = result
         return result
 
     def _from_card(self, name: str, stack: tuple[str, ...]) -> Evidence:

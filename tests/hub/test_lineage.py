@@ -157,3 +157,28 @@ def test_per_run_cache_resolves_each_parent_once(tmp_path: Path, monkeypatch: py
     targets = [_card(a, "- extended|squad\n"), _card(b, "- squad\n")]
     check(targets, GuardrailConfig())
     assert calls == ["squad"]
+
+
+def test_parent_cut_short_by_depth_is_followed_again_from_higher_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrail import lineage
+    from guardrail.card import parse_card
+    from guardrail.engine import card_evidence
+
+    # deep → mid → sentiment140 (known X; its name says nothing, so no GR106 guess). From a
+    # target three levels up it is past the depth limit; from one naming `mid`, within it.
+    cards = {"deep": "- mid\n", "mid": "- sentiment140\n"}
+
+    def from_card(self, name, stack):  # type: ignore[no-untyped-def]
+        card = parse_card(f"---\nsource_datasets:\n{cards[name]}---\n# {name}\n", name)
+        return self.evidence(card, name, stack, card_evidence(card, name).findings)
+
+    monkeypatch.setattr(lineage.Lineage, "_from_card", from_card)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    far, near = _card(a, "- deep\n"), _card(b, "- mid\n")
+    report = check([far, near], GuardrailConfig(lineage_depth=2))
+    assert [t.verdict.value for t in report.targets][1] == "block"
+    assert "GR301" in [f.rule_id for f in report.targets[1].findings]
