@@ -104,6 +104,16 @@ def rows_of(t: Tally, what: str = "rows") -> str:
     return f"{t.matched:,} of {t.scanned:,} scanned {what}"
 
 
+def rows_message(what: str) -> Callable[[Tally], str]:
+    """`"<what> in N of M scanned rows (K post-sized)."`: the message of most value signals."""
+
+    def message(t: Tally) -> str:
+        sized = f" ({t.post_like:,} post-sized)" if t.post_like else ""
+        return f"{what} in {rows_of(t)}{sized}."
+
+    return message
+
+
 def post_share_judge(
     *, high_min: int, high_share: float, medium_share: float, medium_post_min: int = 1
 ) -> Judge:

@@ -6,10 +6,8 @@ same link inside a long article is a citation, which is much weaker evidence.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from guardrail.detectors.records import knowledge as kn
-from guardrail.detectors.records.base import Tally, ValueSignal, post_share_judge, rows_of
+from guardrail.detectors.records.base import Tally, ValueSignal, post_share_judge, rows_message
 from guardrail.findings import Family, Severity
 from guardrail.rules import Rule
 
@@ -50,14 +48,6 @@ X_LINK = Rule(
 RULES = (STATUS_URL, SHORT_LINK, MEDIA_LINK, X_LINK)
 
 
-def _msg(what: str) -> Callable[[Tally], str]:
-    def message(t: Tally) -> str:
-        sized = f"; {t.post_like:,} of them post-sized" if t.post_like else ""
-        return f"{what} in {rows_of(t)}{sized}."
-
-    return message
-
-
 def _x_link_judge(t: Tally) -> Severity | None:
     if t.post_like >= 3 and t.share(t.post_like) >= 0.2:
         return Severity.MEDIUM
@@ -70,28 +60,28 @@ SIGNALS = (
         STATUS_URL,
         kn.status_url(),
         post_share_judge(high_min=1, high_share=0.02, medium_share=0.05),
-        _msg("Links to X posts"),
+        rows_message("Links to X posts"),
     ),
     ValueSignal(
         "short-link",
         SHORT_LINK,
         kn.short_link(),
         post_share_judge(high_min=1, high_share=0.02, medium_share=0.05),
-        _msg("t.co short links"),
+        rows_message("t.co short links"),
     ),
     ValueSignal(
         "media-link",
         MEDIA_LINK,
         kn.media_link(),
         post_share_judge(high_min=3, high_share=0.10, medium_share=0.10, medium_post_min=1),
-        _msg("Links to X media"),
+        rows_message("Links to X media"),
     ),
     ValueSignal(
         "x-link",
         X_LINK,
         kn.any_x_host(),
         _x_link_judge,
-        _msg("Links to X pages"),
+        rows_message("Links to X pages"),
         excludes=("status-url", "short-link", "media-link"),
     ),
 )

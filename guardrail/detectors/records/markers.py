@@ -6,10 +6,8 @@ in one sentence means little, in a fifth of short records it means a tweet corpu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from guardrail.detectors.records import knowledge as kn
-from guardrail.detectors.records.base import Tally, ValueSignal, post_share_judge, rows_of
+from guardrail.detectors.records.base import Tally, ValueSignal, post_share_judge, rows_message
 from guardrail.findings import Family, Severity
 from guardrail.rules import Rule
 
@@ -42,14 +40,6 @@ EMBEDS = Rule(
 RULES = (PLACEHOLDERS, RETWEETS, EMBEDS)
 
 
-def _msg(what: str) -> Callable[[Tally], str]:
-    def message(t: Tally) -> str:
-        sized = f" ({t.post_like:,} post-sized)" if t.post_like else ""
-        return f"{what} in {rows_of(t)}{sized}."
-
-    return message
-
-
 def _generic_placeholder_judge(t: Tally) -> Severity | None:
     if t.matched >= 2 and t.share() >= 0.05:
         return Severity.MEDIUM
@@ -62,14 +52,14 @@ SIGNALS = (
         PLACEHOLDERS,
         kn.placeholder(mentions_only=True),
         post_share_judge(high_min=2, high_share=0.05, medium_share=0.05),
-        _msg("Anonymised @-mention placeholders"),
+        rows_message("Anonymised @-mention placeholders"),
     ),
     ValueSignal(
         "generic-placeholder",
         PLACEHOLDERS,
         kn.placeholder(mentions_only=False),
         _generic_placeholder_judge,
-        _msg("User placeholders such as <user>/[USER]"),
+        rows_message("User placeholders such as <user>/[USER]"),
         excludes=("mention-placeholder",),
     ),
     ValueSignal(
@@ -77,13 +67,13 @@ SIGNALS = (
         RETWEETS,
         kn.record_knowledge().retweet_marker,
         post_share_judge(high_min=2, high_share=0.05, medium_share=0.05),
-        _msg("Retweet markers `RT @handle:`"),
+        rows_message("Retweet markers `RT @handle:`"),
     ),
     ValueSignal(
         "embed-credit",
         EMBEDS,
         kn.record_knowledge().embed_attribution,
         post_share_judge(high_min=3, high_share=0.10, medium_share=0.10, medium_post_min=1),
-        _msg("Credit lines of embedded X posts"),
+        rows_message("Credit lines of embedded X posts"),
     ),
 )
