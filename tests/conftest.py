@@ -3,7 +3,9 @@ so nothing is read from or written to the user's cache and nothing reaches the n
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 # Set before any HF library is imported (they read these at import time).
 _HF_HOME = tempfile.mkdtemp(prefix="guardrail-tests-hf-")
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)  # leave no cache behind
 os.environ["HF_HOME"] = _HF_HOME
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
