@@ -83,8 +83,7 @@ def _cmd_rules() -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from guardrail.config import load_config
     from guardrail.engine import check
-    from guardrail.reporters import FORMATS
-    from guardrail.reporters.text import format_text
+    from guardrail.reporters import FORMATS, PLAIN, ReportOptions
 
     extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
     config = load_config(args.config)
@@ -95,18 +94,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     to_tty = args.output is None and sys.stdout.isatty()
     progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     if args.engine == "ray":
-        from guardrail.integrations.ray_engine import check as check_on_ray
+        from guardrail.integrations.ray.ray_engine import check as check_on_ray
 
         report = check_on_ray(args.targets, config, progress=progress)
     else:
         report = check(args.targets, config, progress=progress)
-    if args.format == "text":
-        color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
-        out = format_text(report, color=color)
-    else:
-        out = FORMATS[args.format](report)
+    color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
+    out = FORMATS[args.format](report, ReportOptions(color=color))
     for fmt, path in extra_reports:
-        _write(path, FORMATS[fmt](report))
+        _write(path, FORMATS[fmt](report, PLAIN))
     if args.output is not None:
         _write(args.output, out)
     else:

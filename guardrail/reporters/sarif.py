@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from guardrail.findings import Finding, Report, Severity
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
@@ -30,7 +31,7 @@ def _location(f: Finding, target: str) -> dict[str, object]:
     return out
 
 
-def format_sarif(report: Report) -> str:
+def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
     from guardrail.detectors import RULES
 
     rule_ids = sorted(RULES)

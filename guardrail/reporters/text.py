@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guardrail.findings import Report, TargetReport, Verdict
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 _COLORS = {
     Verdict.BLOCK: "\033[1;31m",
@@ -46,8 +47,9 @@ def _target_lines(t: TargetReport, color: bool) -> list[str]:
     return lines
 
 
-def format_text(report: Report, color: bool = False) -> str:
-    """Render `report` for a terminal. `color` adds ANSI colours (the CLI sets it on a TTY)."""
+def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
+    """Render `report` for a terminal; `options.color` adds ANSI colours."""
+    color = options.color
     lines: list[str] = []
     for t in report.targets:
         lines.extend(_target_lines(t, color))
