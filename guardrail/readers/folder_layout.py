@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from guardrail.readers.file_scan import DataFile, data_suffix
+from guardrail.readers.file_scan import DataFile
+from guardrail.readers.file_types import data_suffix
 
 
 def folder_files(folder: Path, display_root: str) -> tuple[list[DataFile], list[str]]:

@@ -1,4 +1,4 @@
-"""Public record-scanning API: `scan_dataset` for `datasets` objects, and `RecordScanner`.
+"""`scan_dataset`: scan the records of an in-memory `datasets` object and decide a verdict.
 
 `scan_dataset` reads a `Dataset` through its Arrow table (formatted as Arrow on a copy
 of the object, so the caller's dataset, its format and its fingerprint never change),
@@ -16,7 +16,7 @@ from guardrail.findings import Evidence, Report
 from guardrail.scan.progress import Progress
 from guardrail.scan.scanner import RecordScanner
 
-__all__ = ["RecordScanner", "dataset_records_evidence", "scan_dataset"]
+__all__ = ["dataset_config_name", "dataset_name", "dataset_records_evidence", "scan_dataset"]
 
 BATCH_ROWS = 10_000
 _WINDOWS = 20
