@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 # What datasets' packaged builders read; compressed forms are accepted as datasets does.
-DATA_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".txt", ".arrow")
+_DATASETS_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".txt", ".arrow")
+# Also loaded by datasets, and read by guardrail: parquet under other names, webdataset tars,
+# whole XML documents, and line-based text formats (read as plain text lines).
+PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".gpq")
+TEXT_LIKE_SUFFIXES: tuple[str, ...] = (".conll", ".conllu", ".fasta", ".fa", ".faa", ".ffn", ".fna")
+TEXT_LIKE_SUFFIXES += (".frn", ".afa", ".fastq", ".fq", ".gb", ".gbk", ".genbank")
+DATA_SUFFIXES = (*_DATASETS_SUFFIXES, ".geoparquet", ".gpq", ".tar", ".xml", *TEXT_LIKE_SUFFIXES)
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip")
 
 

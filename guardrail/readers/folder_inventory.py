@@ -1,0 +1,129 @@
+"""Every file in a local dataset folder, sorted by what guardrail can do with it.
+
+`datasets` resolves a folder to the files of one format (the most common one) and ignores
+the rest, but a training script may load any of them. So guardrail accounts for every file:
+data it can read is scanned, whatever `datasets` can load but guardrail cannot read (images,
+audio, HDF5...) is reported as could-not-check, anything else is listed in a note, and FIFOs
+or devices are refused unread. Symlinked folders are followed (an explicit `data_files`
+pattern reaches through them), each link leaving the folder is named, and loops are cut.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guardrail.readers.file_types import COMPRESSION_SUFFIXES, data_suffix
+
+CARD_NAME = "README.md"
+# Loaded by `datasets` as folder-based builders when its own table cannot be imported.
+_FALLBACK_LOADABLE = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".wav", ".mp3", ".flac", ".mp4", ".pdf"}
+)
+
+
+@dataclass
+class Inventory:
+    """What a folder holds, by kind; paths are as reached through the folder."""
+
+    readable: list[Path] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)  # loadable by datasets, not by guardrail
+    other: list[Path] = field(default_factory=list)  # not data
+    special: list[tuple[Path, str]] = field(default_factory=list)
+    links_out: list[tuple[Path, str]] = field(default_factory=list)
+    hidden: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.readable or self.unreadable or self.other or self.special)
+
+
+def _loadable_suffixes() -> frozenset[str]:
+    try:
+        from datasets.packaged_modules import _EXTENSION_TO_MODULE
+    except ImportError:  # pragma: no cover - datasets is a dependency
+        return _FALLBACK_LOADABLE
+    return frozenset(ext.lower() for ext in _EXTENSION_TO_MODULE)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "not a regular file"
+
+
+def inventory(folder: Path) -> Inventory:
+    """Walk `folder` (following symlinks, skipping hidden entries as `datasets` does)."""
+    root = Path(os.path.realpath(folder))
+    loadable = _loadable_suffixes()
+    inv = Inventory()
+    seen_dirs: set[str] = set()
+    for here, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen_dirs:  # a link loop, or the same folder linked twice
+            dirs[:] = []
+            continue
+        seen_dirs.add(real)
+        inv.hidden += sum(1 for d in dirs if d.startswith((".", "__")))
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        for d in dirs:
+            _note_link(Path(here) / d, root, inv)
+        for name in sorted(names):
+            path = Path(here) / name
+            if name.startswith((".", "__")):
+                inv.hidden += 1
+                continue
+            _note_link(path, root, inv)
+            _classify(path, folder, loadable, inv)
+    return inv
+
+
+def _note_link(path: Path, root: Path, inv: Inventory) -> None:
+    if path.is_symlink():
+        target = os.path.realpath(path)
+        if not Path(target).is_relative_to(root):
+            inv.links_out.append((path, target))
+
+
+def _classify(path: Path, folder: Path, loadable: frozenset[str], inv: Inventory) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        inv.special.append((path, "broken link or unreadable entry"))
+        return
+    if not stat.S_ISREG(mode):
+        inv.special.append((path, _special_kind(mode)))
+    elif path.parent == folder and path.name == CARD_NAME:
+        return  # the card: read by the card detectors
+    elif data_suffix(path) is not None:
+        inv.readable.append(path)
+    elif _suffix(path) in loadable:
+        inv.unreadable.append(path)
+    else:
+        inv.other.append(path)
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) > 1 and suffixes[-1] in COMPRESSION_SUFFIXES:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def listed(paths: list[Path], folder: Path, limit: int = 5) -> str:
+    """A short, readable list of paths relative to the folder."""
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(folder))
+        except ValueError:
+            return str(p)
+
+    shown = ", ".join(rel(p) for p in paths[:limit])
+    return shown + (f" and {len(paths) - limit:,} more" if len(paths) > limit else "")
