@@ -49,7 +49,8 @@ class LimitExceeded(OSError):
         self.code = code
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words, from its `st_mode`."""
     if stat.S_ISFIFO(mode):
         return "a FIFO (named pipe)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -67,7 +68,7 @@ def special_file(path: Path) -> str | None:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # missing or unreadable: the open that follows says so
-    return None if stat.S_ISREG(mode) else _kind(mode)
+    return None if stat.S_ISREG(mode) else kind_of(mode)
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -84,7 +85,7 @@ def open_regular(path: Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise LimitExceeded("special-file", f"is {_kind(mode)}, not a regular file; refused unread")
+            raise LimitExceeded("special-file", f"is {kind_of(mode)}, not a regular file; refused unread")
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:

@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guardrail.readers.file_bounds import kind_of
 from guardrail.readers.file_types import COMPRESSION_SUFFIXES, data_suffix
 
 CARD_NAME = "README.md"
@@ -46,16 +47,6 @@ def _loadable_suffixes() -> frozenset[str]:
     except ImportError:  # pragma: no cover - datasets is a dependency
         return _FALLBACK_LOADABLE
     return frozenset(ext.lower() for ext in _EXTENSION_TO_MODULE)
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "not a regular file"
 
 
 def inventory(folder: Path) -> Inventory:
@@ -98,7 +89,7 @@ def _classify(path: Path, folder: Path, loadable: frozenset[str], inv: Inventory
         inv.special.append((path, "broken link or unreadable entry"))
         return
     if not stat.S_ISREG(mode):
-        inv.special.append((path, _special_kind(mode)))
+        inv.special.append((path, kind_of(mode)))
     elif path.parent == folder and path.name == CARD_NAME:
         return  # the card: read by the card detectors
     elif data_suffix(path) is not None:

@@ -58,6 +58,19 @@ def args(out: Path, max_steps: int = 2) -> TrainingArguments:
     )
 
 
+def trainer(
+    model: Any, tok: Any, data: Any, out: Path, callback: GuardrailCallback, collator: Any, max_steps: int = 2
+) -> Trainer:
+    return Trainer(
+        model=model,
+        args=args(out, max_steps),
+        train_dataset=data,
+        processing_class=tok,
+        data_collator=collator,
+        callbacks=[callback],
+    )
+
+
 class TupleRows(torch.utils.data.Dataset):  # type: ignore[type-arg]
     def __init__(self, tok: Any, texts: list[str]) -> None:
         self.ids = [torch.tensor(tok(t, truncation=True, max_length=64)["input_ids"]) for t in texts]
@@ -95,14 +108,7 @@ def test_torch_map_style_rows_of_any_shape_are_read(
 ) -> None:
     texts = [*CLEAN, *X_POSTS]
     data = TupleRows(tokenizer, texts) if shape == "tuple" else StringRows(texts)
-    t = Trainer(
-        model=model,
-        args=args(tmp_path),
-        train_dataset=data,
-        processing_class=tokenizer,
-        data_collator=collate(tokenizer),
-        callbacks=[GuardrailCallback()],
-    )
+    t = trainer(model, tokenizer, data, tmp_path, GuardrailCallback(), collate(tokenizer))
     violation = blocked_at_step_zero(t, model, snapshot)
     assert "on_train_begin" not in str(violation) and "training data" in str(violation)
 
@@ -115,13 +121,13 @@ def test_torch_map_style_batches_are_checked_beyond_the_sample(
     n = 16
     sampled = random.Random(GuardrailConfig().seed).sample(range(n), 1)[0]
     texts = [CLEAN[0] if i == sampled else X_POSTS[i % 2] for i in range(n)]
-    t = Trainer(
-        model=model,
-        args=args(tmp_path),
-        train_dataset=TupleRows(tokenizer, texts),
-        processing_class=tokenizer,
-        data_collator=collate(tokenizer),
-        callbacks=[GuardrailCallback(decode_rows=1)],
+    t = trainer(
+        model,
+        tokenizer,
+        TupleRows(tokenizer, texts),
+        tmp_path,
+        GuardrailCallback(decode_rows=1),
+        collate(tokenizer),
     )
     before = snapshot(model)
     with pytest.raises(GuardrailViolation, match="a training batch"):
@@ -137,13 +143,7 @@ def test_token_ids_without_a_tokenizer_fail_closed_batch_by_batch(
             for text in [*CLEAN, *X_POSTS] * 2:
                 yield (torch.tensor(tokenizer(text)["input_ids"]),)
 
-    t = Trainer(
-        model=model,
-        args=args(tmp_path),
-        train_dataset=Stream(),
-        data_collator=collate(tokenizer),
-        callbacks=[GuardrailCallback()],
-    )
+    t = trainer(model, None, Stream(), tmp_path, GuardrailCallback(), collate(tokenizer))
     violation = blocked_at_step_zero(t, model, snapshot)
     assert "cannot-decode" in str(violation)
 
@@ -220,14 +220,7 @@ def test_bert_classifier_on_tweets_is_stopped(snapshot: Any, tmp_path: Path) -> 
     )
     from transformers import DataCollatorWithPadding
 
-    t = Trainer(
-        model=model,
-        args=args(tmp_path),
-        train_dataset=ds,
-        processing_class=tok,
-        data_collator=DataCollatorWithPadding(tok),
-        callbacks=[GuardrailCallback()],
-    )
+    t = trainer(model, tok, ds, tmp_path, GuardrailCallback(), DataCollatorWithPadding(tok))
     blocked_at_step_zero(t, model, snapshot)
 
 
@@ -260,13 +253,14 @@ def test_audit_states_a_block_mid_stream(tokenizer: Any, tmp_path: Path) -> None
     from transformers import DataCollatorForLanguageModeling
 
     callback = GuardrailCallback(stream_head_rows=4)
-    t = Trainer(
-        model=build_model(tokenizer),
-        args=args(tmp_path, max_steps=8),
-        train_dataset=ds,
-        processing_class=tokenizer,
-        data_collator=DataCollatorForLanguageModeling(tokenizer, mlm=False),
-        callbacks=[callback],
+    t = trainer(
+        build_model(tokenizer),
+        tokenizer,
+        ds,
+        tmp_path,
+        callback,
+        DataCollatorForLanguageModeling(tokenizer, mlm=False),
+        max_steps=8,
     )
     with pytest.raises(GuardrailViolation, match="a training batch"):
         t.train()
