@@ -14,6 +14,7 @@ from guardrail.readers.folder_inventory import CARD_NAME, Inventory, inventory, 
 from guardrail.sources.card_file import card_file_evidence
 
 if TYPE_CHECKING:
+    from guardrail.readers.file_scan import DataFile
     from guardrail.sources.context import CheckContext
 
 
@@ -42,18 +43,30 @@ class FolderSource:
         )
 
     def _records(self, ctx: CheckContext) -> Evidence:
-        inv = inventory(self.path)
-        accounted = _accounting(inv, self.path, self.target)
         if not ctx.config.scan_records:
-            return accounted.merge(
+            return _accounting(inventory(self.path), self.path, self.target).merge(
                 Evidence(
                     target=self.target,
                     notes=("records not scanned (--no-records / scan-records = false)",),
                 )
             )
-        from guardrail.readers.file_scan import DataFile, scan_files
+        from guardrail.readers.file_scan import scan_files
+
+        files, plan = self.record_plan()
+        if not files:
+            return plan
+        return plan.merge(scan_files(files, ctx.config, target=self.target, progress=ctx.progress))
+
+    def record_plan(self) -> tuple[list[DataFile], Evidence]:
+        """The data files to scan, and the evidence for every file that is not scanned.
+
+        Every engine (local, Ray) scans these files, so a folder is accounted for the same way
+        whichever reads it.
+        """
+        from guardrail.readers.file_scan import DataFile
         from guardrail.readers.folder_layout import folder_files
 
+        inv = inventory(self.path)
         notes: list[str] = []
         if inv.special:
             # datasets would open a FIFO README.md and wait forever: resolve without it.
@@ -70,13 +83,9 @@ class FolderSource:
             )
         files += [DataFile(p, str(Path(self.target) / p.relative_to(self.path))) for p in extra]
         if not files:
-            return accounted.merge(
-                Evidence(
-                    target=self.target, notes=("no data files in this folder; judged on its card alone",)
-                )
-            )
-        evidence = scan_files(files, ctx.config, target=self.target, progress=ctx.progress)
-        return accounted.merge(evidence).merge(Evidence(target=self.target, notes=tuple(notes)))
+            notes.append("no data files in this folder; judged on its card alone")
+        accounted = _accounting(inv, self.path, self.target)
+        return files, accounted.merge(Evidence(target=self.target, notes=tuple(notes)))
 
 
 def _isolated(target: str, part: str, gather: Callable[[], Evidence]) -> Evidence:

@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import lzma
+import os
 import tarfile
 import tempfile
 import zipfile
@@ -37,8 +38,11 @@ from guardrail.integrations.datasets.dataset_scan import scan_dataset
 from guardrail.integrations.shared import judge
 from guardrail.integrations.transformers.training_data import summarize
 
+# 40 per property keeps the suite fast; GUARDRAIL_PROPERTY_EXAMPLES=500 for a longer hunt.
 EXAMPLES = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=int(os.environ.get("GUARDRAIL_PROPERTY_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 CLEAN = [f"An ordinary sentence number {i} about soil, seeds and the weather." for i in range(12)]
