@@ -416,3 +416,22 @@ def test_scan_dataset_of_token_ids_only_is_could_not_check() -> None:
 def test_scan_dataset_with_text_beside_token_ids_is_scanned() -> None:
     ds = datasets.Dataset.from_dict({"text": [r["text"] for r in X_ROWS], "input_ids": [[1, 2, 3]] * 20})
     assert scan_dataset(ds).targets[0].verdict is Verdict.BLOCK
+
+
+def test_scanner_bug_on_hub_records_is_an_internal_error_not_hub_bad_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from guardrail.readers.hub import record_sample
+    from guardrail.readers.hub.ref import HubRef
+    from guardrail.scan.scanner import RecordScanner
+
+    def one_batch(*args: object) -> Iterator[tuple[str, int, pa.RecordBatch]]:
+        yield "train", 0, pa.record_batch({"text": [X]})
+
+    def broken(self: RecordScanner, *args: object) -> None:
+        raise KeyError("scanner bug")
+
+    monkeypatch.setattr(record_sample, "stream_batches", one_batch)
+    monkeypatch.setattr(RecordScanner, "_scan_leaf", broken)
+    evidence = record_sample.scan_hub_records(HubRef("org/x"), None, (None,), GuardrailConfig(), "org/x")
+    assert [p.code for p in evidence.problems] == ["internal-error"]
