@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guardrail.readers.file_bounds import kind_of
-from guardrail.readers.file_types import COMPRESSION_SUFFIXES, data_suffix
+from guardrail.readers.file_types import COMPRESSION_SUFFIXES, NOT_TEXT_SUFFIXES, data_suffix
 
 CARD_NAME = "README.md"
-# Loaded by `datasets` as folder-based builders when its own table cannot be imported.
-_FALLBACK_LOADABLE = frozenset(
-    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".wav", ".mp3", ".flac", ".mp4", ".pdf"}
-)
+# Past this many entries a folder is not walked further (a link to `/` must not walk the disk).
+MAX_ENTRIES = 200_000
 
 
 @dataclass
@@ -35,27 +33,24 @@ class Inventory:
     special: list[tuple[Path, str]] = field(default_factory=list)
     links_out: list[tuple[Path, str]] = field(default_factory=list)
     hidden: int = 0
+    truncated: bool = False  # stopped at MAX_ENTRIES
 
     @property
     def empty(self) -> bool:
-        return not (self.readable or self.unreadable or self.other or self.special)
-
-
-def _loadable_suffixes() -> frozenset[str]:
-    try:
-        from datasets.packaged_modules import _EXTENSION_TO_MODULE
-    except ImportError:  # pragma: no cover - datasets is a dependency
-        return _FALLBACK_LOADABLE
-    return frozenset(ext.lower() for ext in _EXTENSION_TO_MODULE)
+        return not (self.readable or self.unreadable or self.other or self.special or self.truncated)
 
 
 def inventory(folder: Path) -> Inventory:
     """Walk `folder` (following symlinks, skipping hidden entries as `datasets` does)."""
     root = Path(os.path.realpath(folder))
-    loadable = _loadable_suffixes()
     inv = Inventory()
     seen_dirs: set[str] = set()
+    entries = 0
     for here, dirs, names in os.walk(folder, followlinks=True):
+        entries += len(dirs) + len(names)
+        if entries > MAX_ENTRIES:
+            inv.truncated = True
+            break
         real = os.path.realpath(here)
         if real in seen_dirs:  # a link loop, or the same folder linked twice
             dirs[:] = []
@@ -71,7 +66,7 @@ def inventory(folder: Path) -> Inventory:
                 inv.hidden += 1
                 continue
             _note_link(path, root, inv)
-            _classify(path, folder, loadable, inv)
+            _classify(path, folder, inv)
     return inv
 
 
@@ -82,7 +77,7 @@ def _note_link(path: Path, root: Path, inv: Inventory) -> None:
             inv.links_out.append((path, target))
 
 
-def _classify(path: Path, folder: Path, loadable: frozenset[str], inv: Inventory) -> None:
+def _classify(path: Path, folder: Path, inv: Inventory) -> None:
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -94,7 +89,7 @@ def _classify(path: Path, folder: Path, loadable: frozenset[str], inv: Inventory
         return  # the card: read by the card detectors
     elif data_suffix(path) is not None:
         inv.readable.append(path)
-    elif _suffix(path) in loadable:
+    elif _suffix(path) in NOT_TEXT_SUFFIXES:
         inv.unreadable.append(path)
     else:
         inv.other.append(path)

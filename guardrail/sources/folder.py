@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from guardrail.errors import GuardrailError
 from guardrail.findings import Evidence, Problem, internal_error
-from guardrail.readers.folder_inventory import CARD_NAME, Inventory, inventory, listed
+from guardrail.readers.folder_inventory import CARD_NAME, MAX_ENTRIES, Inventory, inventory, listed
 from guardrail.sources.card_file import card_file_evidence
 
 if TYPE_CHECKING:
@@ -125,6 +125,15 @@ def _accounting(inv: Inventory, folder: Path, target: str) -> Evidence:
                 f"{target}: {len(inv.unreadable):,} file(s) that `datasets` can load hold no text guardrail "
                 f"reads, so they were not checked: {listed(inv.unreadable, folder)}",
                 "remove them, or allowlist the target with a reason if they hold no X content",
+            )
+        )
+    if inv.truncated:
+        problems.append(
+            Problem(
+                "folder-too-large",
+                f"{target}: more than {MAX_ENTRIES:,} entries (through its links); the rest were not "
+                "accounted for",
+                "point guardrail at the data folder itself, or allowlist the target with a reason",
             )
         )
     if inv.other:

@@ -156,6 +156,28 @@ def test_files_datasets_loads_but_guardrail_cannot_read_are_could_not_check(tmp_
     assert any("LICENSE" in n for n in report.notes)
 
 
+def test_every_format_datasets_loads_is_read_or_could_not_check() -> None:
+    # datasets' own table (private) against ours: a format datasets adds must land in one of them.
+    from datasets.packaged_modules import _EXTENSION_TO_MODULE
+
+    from guardrail.readers.file_types import DATA_SUFFIXES, NOT_TEXT_SUFFIXES
+
+    known = {*DATA_SUFFIXES, *NOT_TEXT_SUFFIXES, ".md", ".toml"}
+    assert {ext.lower() for ext in _EXTENSION_TO_MODULE} <= known
+
+
+def test_folder_linking_the_root_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from guardrail.readers import folder_inventory
+
+    monkeypatch.setattr(folder_inventory, "MAX_ENTRIES", 50)
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "everything").symlink_to("/usr", target_is_directory=True)
+    report = one(folder, scan_records=False)
+    assert report.verdict is Verdict.ERROR and "folder-too-large" in codes(report)
+
+
 def test_clean_folder_with_other_files_still_passes(tmp_path: Path) -> None:
     folder = tmp_path / "ds"
     folder.mkdir()
