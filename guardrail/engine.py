@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import ConfigError, GuardrailError, TargetError
-from guardrail.findings import Evidence, Problem, Report
+from guardrail.findings import Evidence, Problem, Report, internal_error
 from guardrail.policy import decide
 from guardrail.sources import resolve
 from guardrail.sources.context import CheckContext
@@ -53,14 +53,6 @@ def check(
 
 Gatherer = Callable[[str, CheckContext], Evidence]
 FailureProblem = Callable[[str, Exception], Problem]
-
-
-def internal_error(target: str, exc: Exception) -> Problem:
-    return Problem(
-        "internal-error",
-        f"{target}: guardrail failed while checking: {type(exc).__name__}: {exc}",
-        "please report this as a guardrail bug; allowlist the target with a reason to proceed",
-    )
 
 
 def run_checks(

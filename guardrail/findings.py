@@ -171,6 +171,18 @@ class Problem:
         return {"code": self.code, "message": self.message, "hint": self.hint}
 
 
+INTERNAL_ERROR = "internal-error"
+
+
+def internal_error(where: str, exc: BaseException) -> Problem:
+    """A failure of guardrail's own code: could-not-check that blocks even when failing open."""
+    return Problem(
+        INTERNAL_ERROR,
+        f"{where}: guardrail failed while checking: {type(exc).__name__}: {exc}",
+        "please report this as a guardrail bug; allowlist the target with a reason to proceed",
+    )
+
+
 @dataclass(frozen=True)
 class Suppressed:
     """A finding (or a could-not-check problem) the configuration silenced, and why."""
@@ -252,6 +264,11 @@ class TargetReport:
     def blocked(self) -> bool:
         return self.verdict is Verdict.BLOCK
 
+    @property
+    def failed_internally(self) -> bool:
+        """Whether guardrail's own code failed on this target (an `internal-error` problem)."""
+        return any(p.code == INTERNAL_ERROR for p in self.problems)
+
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "target": self.target,
@@ -278,9 +295,13 @@ class Report:
 
     @property
     def blocked(self) -> tuple[TargetReport, ...]:
-        """Targets that stop the run: blocked ones, and unchecked ones unless failing open."""
+        """Targets that stop the run: blocked ones, and unchecked ones unless failing open.
+
+        A target guardrail could not check because its own code failed stops the run even
+        when failing open: `fail_open` waives unreachable data, not guardrail's bugs.
+        """
         stop = {Verdict.BLOCK} if self.fail_open else {Verdict.BLOCK, Verdict.ERROR}
-        return tuple(t for t in self.targets if t.verdict in stop)
+        return tuple(t for t in self.targets if t.verdict in stop or t.failed_internally)
 
     @property
     def exit_code(self) -> int:

@@ -30,7 +30,8 @@ def test_internal_failure_is_an_error_verdict(tmp_path: Path, monkeypatch: pytes
     assert target.problems[0].code == "internal-error"
     assert "detector bug" in target.problems[0].message
     assert report.exit_code == 1
-    assert check([str(card)], GuardrailConfig(fail_open=True)).exit_code == 0
+    # A bug in guardrail blocks even when failing open (issue 10).
+    assert check([str(card)], GuardrailConfig(fail_open=True)).exit_code == 1
 
 
 def test_report_keeps_target_order(tmp_path: Path) -> None:

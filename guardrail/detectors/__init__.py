@@ -11,7 +11,7 @@ from guardrail.detectors import records as record_rules
 from guardrail.detectors.card import card_input, metadata, prose
 from guardrail.detectors.card.card_detector import CardDetector
 from guardrail.detectors.card.parsed_card import Card
-from guardrail.findings import Evidence
+from guardrail.findings import Evidence, Problem, internal_error
 from guardrail.rules import Rule
 
 CARD_DETECTORS: tuple[CardDetector, ...] = (metadata.DETECTOR, prose.DETECTOR)
@@ -28,11 +28,19 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in _ALL_RULES}
 
 
 def card_evidence(card: Card, target: str) -> Evidence:
-    """Run every card detector on `card` (its input findings come first)."""
+    """Run every card detector on `card`, each on its own (its input findings come first).
+
+    A detector that fails becomes an `internal-error` problem (which blocks under every
+    configuration), and the other detectors' findings still stand.
+    """
     findings = list(card.issues)
+    problems: list[Problem] = []
     for detector in CARD_DETECTORS:
-        findings.extend(detector.detect(card))
-    return Evidence(target=target, findings=tuple(findings))
+        try:
+            findings.extend(detector.detect(card))
+        except Exception as exc:
+            problems.append(internal_error(f"{target} ({type(detector).__name__})", exc))
+    return Evidence(target=target, findings=tuple(findings), problems=tuple(problems))
 
 
 __all__ = ["CARD_DETECTORS", "RULES", "CardDetector", "Rule", "card_evidence"]

@@ -17,6 +17,7 @@ from guardrail.detectors.card.card_input import RULE_BAD_METADATA, RULE_EMPTY, R
 from guardrail.detectors.card.parsed_card import Card, MetaField
 from guardrail.errors import InputError
 from guardrail.findings import Finding, Location
+from guardrail.readers.file_bounds import special_file
 
 MAX_CARD_BYTES = 16 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 2 * 1024 * 1024
@@ -171,6 +172,8 @@ def read_card(path: Path, display: str | None = None) -> Card:
         InputError: if the file cannot be read, is binary or is too large to be a card.
     """
     shown = display or str(path)
+    if (kind := special_file(path)) is not None:  # a FIFO would hang the read; a device never ends
+        raise InputError(f"{shown}: is {kind}, not a regular file; refused unread")
     try:
         size = path.stat().st_size
         if size > MAX_CARD_BYTES:

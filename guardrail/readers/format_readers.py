@@ -21,7 +21,8 @@ import pyarrow.json as paj
 import pyarrow.parquet as pq
 
 from guardrail.detectors.records import unreadable_input
-from guardrail.findings import Location
+from guardrail.findings import Location, Problem
+from guardrail.readers.file_bounds import MAX_JSON_DOCUMENT_BYTES, LimitExceeded
 from guardrail.readers.textchunks import Chunk
 from guardrail.scan.scanner import RecordScanner
 
@@ -48,6 +49,20 @@ class Reporter:
                 Location(path=self.display, line=chunk.bad_utf8_line or None),
             )
 
+    def note(self, text: str) -> None:
+        self.scanner.add_note(text)
+
+    def unread(self, names: list[str], why: str) -> None:
+        """Parts of the file that were not read: could-not-check, naming them."""
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+        self.scanner.add_problem(
+            Problem(
+                "unread-data",
+                f"{self.display}: {len(names):,} member(s) not read ({why}): {shown}",
+                "remove them, or allowlist the target with a reason if they hold no text",
+            )
+        )
+
     def malformed_row(self, line: int | None, text: str) -> None:
         self.malformed += 1
         if self.first_malformed is None:
@@ -69,7 +84,7 @@ def _raw(lines: list[str]) -> pa.RecordBatch:
     return pa.record_batch({RAW_COLUMN: pa.array(lines, pa.large_string())})
 
 
-def _records_table(records: list[object]) -> pa.Table:
+def records_table(records: list[object]) -> pa.Table:
     rows = [r if isinstance(r, dict) else {"value": r} for r in records]
     try:
         return pa.Table.from_pylist(rows)
@@ -108,10 +123,13 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
             continue
         try:
             good.append(json.loads(line))
+        except RecursionError:
+            where = "" if chunk.first_line is None else f"line {chunk.first_line + i} "
+            raise LimitExceeded("too-deeply-nested", f"{where}nests too deeply to read") from None
         except json.JSONDecodeError:
             rep.malformed_row(None if chunk.first_line is None else chunk.first_line + i, line[:200])
             raw.append(line)
-    return (_records_table(good).to_batches(BATCH_ROWS) if good else []), raw
+    return (records_table(good).to_batches(BATCH_ROWS) if good else []), raw
 
 
 def csv_batches(
@@ -196,9 +214,11 @@ def text_batches(chunks: Iterator[Chunk], rep: Reporter) -> Batches:
 
 def json_document_batches(f: BinaryIO, rep: Reporter, display: str) -> Batches:
     """A whole JSON document (an array of records, or an object holding one)."""
-    raw = f.read()
+    raw = read_capped(f, MAX_JSON_DOCUMENT_BYTES, "a JSON document")
     try:
         doc = json.loads(raw.decode("utf-8", "replace"))
+    except RecursionError:
+        raise LimitExceeded("too-deeply-nested", "the JSON document nests too deeply to read") from None
     except json.JSONDecodeError as exc:
         rep.malformed_row(exc.lineno, str(exc))
         yield None, _raw([raw.decode("utf-8", "replace")])
@@ -209,7 +229,7 @@ def json_document_batches(f: BinaryIO, rep: Reporter, display: str) -> Batches:
     else:
         records = doc if isinstance(doc, list) else [doc]
     for start in range(0, len(records), BATCH_ROWS):
-        for batch in _records_table(records[start : start + BATCH_ROWS]).to_batches():
+        for batch in records_table(records[start : start + BATCH_ROWS]).to_batches():
             yield start, batch
 
 
@@ -238,13 +258,40 @@ def parquet_batches(source: BinaryIO | str, *, sample_rows: int | None, seed: in
             start += batch.num_rows
 
 
-def arrow_batches(path: str) -> Batches:
-    with pa.memory_map(path) as source:
-        try:
-            reader: pa.RecordBatchReader = pa.ipc.open_stream(source)
-        except pa.ArrowInvalid:
-            reader = pa.ipc.open_file(source).to_reader()
+def arrow_batches(source: str | pa.Buffer) -> Batches:
+    """An Arrow IPC file (`ARROW1` magic, what `Dataset.save_to_disk` and pyarrow write) or stream."""
+    with pa.memory_map(source) if isinstance(source, str) else pa.BufferReader(source) as f:
+        is_file = f.read(6) == b"ARROW1"
+        f.seek(0)
+        if is_file:
+            reader = pa.ipc.open_file(f)
+            batches: Iterator[pa.RecordBatch] = (
+                reader.get_batch(i) for i in range(reader.num_record_batches)
+            )
+        else:
+            batches = iter(pa.ipc.open_stream(f))
         row = 0
-        for batch in reader:
+        for batch in batches:
             yield row, batch
             row += batch.num_rows
+
+
+def read_capped(f: BinaryIO, cap: int, what: str) -> bytes:
+    """All of `f`, refusing more than `cap` bytes (a whole document is parsed in memory).
+
+    Raises:
+        LimitExceeded: code `document-too-large`.
+    """
+    raw = f.read(cap + 1)
+    if len(raw) > cap:
+        raise LimitExceeded(
+            "document-too-large",
+            f"{what} is larger than {cap / 2**20:,.0f} MiB and is read whole; it was not read",
+        )
+    return raw
+
+
+def document_batches(f: BinaryIO, column: str, cap: int) -> Batches:
+    """A whole file as one row, as `datasets`' xml builder gives it."""
+    text = read_capped(f, cap, f"a .{column} document").decode("utf-8", "replace")
+    yield 0, pa.record_batch({column: pa.array([text], pa.large_string())})

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from guardrail.readers.file_bounds import MAX_LINE_BYTES, check_line
+
 CHUNK_BYTES = 8 * 1024 * 1024
 SAMPLE_BLOCK_BYTES = 256 * 1024
 
@@ -61,10 +63,18 @@ def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES) -> Ite
             pending_len += len(data)
             if pending_len < size:
                 continue
+            if len(pending) > 1:
+                # A line carried over from the last read: join only once it ends, never on
+                # every read (that made a long line quadratic); give up on it past the cap.
+                ends = data.find(b"\n")
+                check_line(pending_len - len(data) + ends if ends >= 0 else pending_len, line)
+                if ends < 0:
+                    continue
             buf = b"".join(pending)
             # An unbalanced quote must not make the whole file one chunk.
             cut = _cut(buf, quotes and pending_len < 8 * size)
             if cut <= 0:  # one line longer than a chunk: keep reading until it ends
+                check_line(len(buf), line)
                 pending, pending_len = [buf], len(buf)
                 continue
             head, tail = buf[:cut], buf[cut:]
@@ -72,6 +82,7 @@ def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES) -> Ite
         else:
             head = b"".join(pending)
             pending = []
+            check_line(len(head) - head.rfind(b"\n") - 1, line + head.count(b"\n"))
         if head:
             yield _clean(head, line)
             line += head.count(b"\n")
@@ -100,8 +111,14 @@ def sampled_blocks(
         data = f.read(SAMPLE_BLOCK_BYTES)
         if start > 0:  # drop the partial first line
             nl = data.find(b"\n")
+            if nl < 0 and data:
+                # The whole block sits inside one line: make sure that line ends within the
+                # cap, or a file of one endless line would sample as "no records".
+                check_line(len(data) + len(f.readline(MAX_LINE_BYTES + 1)), 0)
             data = data[nl + 1 :] if nl >= 0 else b""
-        rest = f.readline() if data and not data.endswith(b"\n") else b""
+        rest = f.readline(MAX_LINE_BYTES + 1) if data and not data.endswith(b"\n") else b""
+        if len(rest) > MAX_LINE_BYTES:
+            check_line(len(rest), 0)
         data += rest
         if data.strip():
             yield _clean(data, 1 if start == 0 else None)

@@ -66,7 +66,7 @@ def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
             "(X Developer Agreement, June 2025). Remove it, or allowlist the dataset in [tool.guardrail] "
             "with a reason if your use is permitted."
         )
-    unchecked = sum(1 for t in report.targets if t.verdict is Verdict.ERROR)
+    unchecked = sum(1 for t in report.targets if t.verdict is Verdict.ERROR and not t.failed_internally)
     if unchecked:
         consequence = (
             "reported only (failing open)" if report.fail_open else "treated as blocked (failing closed)"
@@ -74,5 +74,11 @@ def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
         lines.append(
             f"{unchecked} target(s) could not be checked and are {consequence}; "
             "see 'to proceed' above for what to do."
+        )
+    failed = sum(1 for t in report.targets if t.verdict is Verdict.ERROR and t.failed_internally)
+    if failed:
+        lines.append(
+            f"{failed} target(s) could not be checked because guardrail itself failed; they are "
+            "treated as blocked under every configuration, fail-open included."
         )
     return "\n".join(lines) + "\n"

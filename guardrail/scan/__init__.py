@@ -2,6 +2,7 @@
 
 `scanner.RecordScanner` runs the record rules of `guardrail.detectors.records` over batches
 (prefiltered, normalised, column by column) and turns counts into findings; `row_hits` asks it
-which single rows matched (for filtering). Readers (`guardrail.readers`) feed it batches; the
+which single rows matched (for filtering); `batch_bounds` refuses over-deep nesting and cuts
+oversized values into windows before the scanner reads them. Readers (`guardrail.readers`) feed it batches; the
 public `scan_dataset` lives with the datasets integration.
 """

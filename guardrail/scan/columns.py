@@ -24,12 +24,14 @@ class Leaf:
         values: The leaf's values: string, binary or integer.
         rows: For values inside lists, the batch row of each value; None when one per row.
         kind: "string", "binary" or "integer".
+        whole_bytes: For a window cut from one oversized value, that value's size.
     """
 
     path: str
     values: pa.Array
     rows: np.ndarray | None
     kind: str
+    whole_bytes: int | None = None
 
     @property
     def in_list(self) -> bool:
@@ -76,9 +78,11 @@ def _walk(array: pa.Array, path: str, rows: np.ndarray | None) -> Iterator[Leaf]
         values = pc.list_flatten(array)
         yield from _walk(values, f"{path}[]", _compose(rows, parents))
     elif pa.types.is_map(t):
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
-        flat = pc.list_flatten(array)
-        yield from _walk(flat, f"{path}[]", _compose(rows, parents))
+        # List kernels abort the process on a map array; read it as the list of
+        # {key, value} structs it is stored as.
+        entries = pa.struct([pa.field("key", t.key_type, nullable=False), t.item_field])
+        as_list = array.cast(pa.list_(pa.field("entries", entries, nullable=False)))
+        yield from _walk(as_list, path, rows)
     # Numbers other than int64, booleans, dates, nulls: nothing X-specific to read.
 
 

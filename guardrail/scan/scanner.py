@@ -22,7 +22,8 @@ from guardrail.detectors.records import record_patterns as kn
 from guardrail.detectors.records.value_signal import POST_LIKE_MAX_CHARS, Example, Tally, ValueSignal
 from guardrail.findings import Evidence, Finding, Location, Problem, ScanInfo, shorten
 from guardrail.rules import Rule
-from guardrail.scan.columns import Leaf, field_paths, leaves
+from guardrail.scan.batch_bounds import MAX_NESTING, bounded_leaves, nesting_depth, too_deep
+from guardrail.scan.columns import Leaf, field_paths
 from guardrail.scan.hits import CERTAIN_POST_SIGNALS, Hits, certain_posts, count_rows
 from guardrail.scan.normalise import normalise
 from guardrail.scan.prefilter import prefilter, prefilter_bytes
@@ -117,7 +118,10 @@ class RecordScanner:
             TypeError: if `batch` is none of the accepted types.
         """
         for part in _as_batches(batch):
-            self._scan_one(part, split, config_name, row_offset, path)
+            if too_deep(part.schema):
+                self._refuse_deep(part, path)
+            else:
+                self._scan_one(part, split, config_name, row_offset, path)
             if row_offset is not None:
                 row_offset += part.num_rows
 
@@ -229,6 +233,19 @@ class RecordScanner:
         self._scan_leaf(leaf, hits, None)
         return {key: np.unique(np.concatenate(h.matched)) for key, h in hits.items() if h.matched}
 
+    def _refuse_deep(self, batch: pa.RecordBatch, path: str | None) -> None:
+        # Arrow crashes the process hashing such a schema; the rows are counted, not read.
+        self.rows_scanned += batch.num_rows
+        where = path or "the data"
+        self.add_problem(
+            Problem(
+                "too-deeply-nested",
+                f"{where}: {batch.num_rows:,} record(s) nest deeper than {MAX_NESTING} levels "
+                f"(at least {nesting_depth(batch.schema)}); they were not scanned",
+                "flatten the records, or allowlist the target with a reason",
+            )
+        )
+
     def _finding(
         self, rule: Rule, message: str, ex: Example, severity: Any, t: Tally, evidence: str | None = None
     ) -> Finding:
@@ -262,7 +279,7 @@ class RecordScanner:
             seen, first = self._columns.get(name, (False, Example(config, split, None, name, "", path)))
             self._columns[name] = (seen or column.null_count < len(column), first)
         hits: dict[str, Hits] = {}
-        for leaf in leaves(batch):
+        for leaf in bounded_leaves(batch):
             self._scan_leaf(leaf, hits, path)
         certain = certain_posts(hits)
         for key, h in hits.items():
@@ -303,11 +320,12 @@ class RecordScanner:
                 Location(path=path, column=leaf.path),
                 leaf.path,
             )
-        biggest = pc.max(pc.binary_length(values)).as_py() or 0
+        biggest = leaf.whole_bytes or pc.max(pc.binary_length(values)).as_py() or 0
         if biggest >= HUGE_VALUE_BYTES:
             self.add_input_finding(
                 unreadable_input.HUGE_VALUE,
-                f"Column `{leaf.path}` holds a value of {biggest / 1e6:,.0f} MB; it was scanned in full.",
+                f"Column `{leaf.path}` holds a value of {biggest / 1e6:,.0f} MB; it was scanned in full, "
+                "in overlapping windows.",
                 Location(path=path, column=leaf.path),
                 leaf.path,
             )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guardrail.findings import Evidence
+from guardrail.errors import GuardrailError
+from guardrail.findings import Evidence, Problem, internal_error
+from guardrail.readers.folder_inventory import CARD_NAME, MAX_ENTRIES, Inventory, inventory, listed
 from guardrail.sources.card_file import card_file_evidence
 
 if TYPE_CHECKING:
+    from guardrail.readers.file_scan import DataFile
     from guardrail.sources.context import CheckContext
-
-CARD_NAME = "README.md"
 
 
 @dataclass(frozen=True)
@@ -21,12 +24,16 @@ class FolderSource:
     path: Path
 
     def gather(self, ctx: CheckContext) -> Evidence:
-        return self.card_evidence(ctx).merge(self._records(ctx))
+        # Card and records are gathered apart: a guardrail bug in one leaves the other's
+        # findings standing, beside the internal-error problem that blocks the target.
+        card = _isolated(self.target, "card", lambda: self.card_evidence(ctx))
+        return card.merge(_isolated(self.target, "records", lambda: self._records(ctx)))
 
     def card_evidence(self, ctx: CheckContext) -> Evidence:
         """The folder's card, or a note that it has none (then the records decide)."""
         card_path = self.path / CARD_NAME
-        if card_path.is_file():
+        # exists(), not is_file(): a FIFO or device named README.md is refused, not ignored.
+        if card_path.exists() and not card_path.is_dir():
             display = str(Path(self.target) / CARD_NAME)
             return card_file_evidence(self.target, card_path, display, ctx)
         return Evidence(
@@ -37,16 +44,100 @@ class FolderSource:
 
     def _records(self, ctx: CheckContext) -> Evidence:
         if not ctx.config.scan_records:
-            return Evidence(
-                target=self.target, notes=("records not scanned (--no-records / scan-records = false)",)
+            return _accounting(inventory(self.path), self.path, self.target).merge(
+                Evidence(
+                    target=self.target,
+                    notes=("records not scanned (--no-records / scan-records = false)",),
+                )
             )
         from guardrail.readers.file_scan import scan_files
+
+        files, plan = self.record_plan()
+        if not files:
+            return plan
+        return plan.merge(scan_files(files, ctx.config, target=self.target, progress=ctx.progress))
+
+    def record_plan(self) -> tuple[list[DataFile], Evidence]:
+        """The data files to scan, and the evidence for every file that is not scanned.
+
+        Every engine (local, Ray) scans these files, so a folder is accounted for the same way
+        whichever reads it.
+        """
+        from guardrail.readers.file_scan import DataFile
         from guardrail.readers.folder_layout import folder_files
 
-        files, notes = folder_files(self.path, self.target)
-        if not files:
-            return Evidence(
-                target=self.target, notes=("no data files in this folder; judged on its card alone",)
+        inv = inventory(self.path)
+        notes: list[str] = []
+        if inv.special:
+            # datasets would open a FIFO README.md and wait forever: resolve without it.
+            files: list[DataFile] = []
+            notes.append("special files present: data files scanned without datasets' split resolution")
+        else:
+            files, notes = folder_files(self.path, self.target)
+        known = {os.path.realpath(f.path) for f in files}
+        extra = [p for p in inv.readable if os.path.realpath(p) not in known]
+        if extra and files:
+            notes.append(
+                "also scanned, though load_dataset on this folder does not pick them by default: "
+                + listed(extra, self.path)
             )
-        evidence = scan_files(files, ctx.config, target=self.target, progress=ctx.progress)
-        return evidence.merge(Evidence(target=self.target, notes=tuple(notes)))
+        files += [DataFile(p, str(Path(self.target) / p.relative_to(self.path))) for p in extra]
+        if not files:
+            notes.append("no data files in this folder; judged on its card alone")
+        accounted = _accounting(inv, self.path, self.target)
+        return files, accounted.merge(Evidence(target=self.target, notes=tuple(notes)))
+
+
+def _isolated(target: str, part: str, gather: Callable[[], Evidence]) -> Evidence:
+    try:
+        return gather()
+    except GuardrailError:
+        raise  # deliberate errors keep their own meaning (engine.gather_safely maps them)
+    except Exception as exc:
+        return Evidence(target=target, problems=(internal_error(f"{target} ({part})", exc),))
+
+
+def _accounting(inv: Inventory, folder: Path, target: str) -> Evidence:
+    """Problems and notes for every file of the folder that is not scanned."""
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if inv.empty and not (folder / CARD_NAME).exists():
+        problems.append(
+            Problem(
+                "empty-target",
+                f"{target}: the folder holds no files, so there was nothing to check",
+                "point guardrail at the folder that holds the data",
+            )
+        )
+    if inv.special:
+        shown = ", ".join(f"{p.relative_to(folder)} ({kind})" for p, kind in inv.special[:5])
+        problems.append(
+            Problem(
+                "special-file",
+                f"{target}: {len(inv.special):,} entr(ies) are not regular files and were refused unread: {shown}",
+                "replace them with regular files, or allowlist the target with a reason",
+            )
+        )
+    if inv.unreadable:
+        problems.append(
+            Problem(
+                "unread-data-files",
+                f"{target}: {len(inv.unreadable):,} file(s) that `datasets` can load hold no text guardrail "
+                f"reads, so they were not checked: {listed(inv.unreadable, folder)}",
+                "remove them, or allowlist the target with a reason if they hold no X content",
+            )
+        )
+    if inv.truncated:
+        problems.append(
+            Problem(
+                "folder-too-large",
+                f"{target}: more than {MAX_ENTRIES:,} entries (through its links); the rest were not "
+                "accounted for",
+                "point guardrail at the data folder itself, or allowlist the target with a reason",
+            )
+        )
+    if inv.other:
+        notes.append(f"not data files, not read: {listed(inv.other, folder)}")
+    for link, where in inv.links_out:
+        notes.append(f"followed symlink {link.relative_to(folder)} -> {where} (outside the folder)")
+    return Evidence(target=target, problems=tuple(problems), notes=tuple(notes))

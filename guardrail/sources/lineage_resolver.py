@@ -139,10 +139,12 @@ class Lineage:
             card = read_card(Path(card_file.path), hub_card_path(ref.repo_id))
         except InputError as exc:
             return Evidence(target=name, problems=(Problem("unreadable-card", str(exc)),), resolved=resolved)
-        upstream = self.evidence(card, name, stack, card_evidence(card, name).findings)
+        own = card_evidence(card, name)
+        upstream = self.evidence(card, name, stack, own.findings)
         return Evidence(
             target=name,
             findings=upstream.findings,
+            problems=own.problems,
             notes=upstream.notes,
             resolved=resolved,
         )

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from guardrail.config import GuardrailConfig
-from guardrail.findings import Evidence, Report
+from guardrail.findings import Evidence, Problem, Report
 from guardrail.scan.progress import Progress
 from guardrail.scan.scanner import RecordScanner
 
@@ -83,6 +84,17 @@ def dataset_records_evidence(
         scanner.add_note(
             f"streamed data: scanned the first rows of each split (up to {config.sample_rows:,} in all)"
         )
+    token_columns = _token_only([d for _, d in splits])
+    if token_columns:
+        scanner.add_problem(
+            Problem(
+                "cannot-decode",
+                f"{target} holds token IDs ({', '.join(token_columns)}) and no text; without the "
+                "tokenizer they cannot be decoded, so the records were not checked",
+                "scan the text before it is tokenised, or let GuardrailCallback decode it with the "
+                "Trainer's processing_class",
+            )
+        )
     return scanner.evidence(target, mode="sample" if sample else "full", rows_total=rows_total)
 
 
@@ -139,3 +151,45 @@ def dataset_config_name(dataset: Any) -> str | None:
         info = getattr(first, "info", None)
     name = getattr(info, "config_name", None)
     return name if name and name != "default" else None
+
+
+def _token_only(datasets: list[Any]) -> list[str]:
+    """The integer-list columns of data that holds no string or binary value anywhere."""
+    tokens: list[str] = []
+    for ds in datasets:
+        features = getattr(ds, "features", None)
+        if features is None:
+            return []
+        for field in features.arrow_schema:
+            kinds = _leaf_kinds(field.type)
+            if kinds & {"text"}:
+                return []
+            is_list = pa.types.is_list(field.type) or pa.types.is_large_list(field.type)
+            if is_list and kinds == {"int"} and field.name not in tokens:
+                tokens.append(field.name)
+    return tokens
+
+
+def _leaf_kinds(t: pa.DataType) -> set[str]:
+    kinds: set[str] = set()
+    stack = [t]
+    while stack:
+        t = stack.pop()
+        if (
+            pa.types.is_string(t)
+            or pa.types.is_large_string(t)
+            or pa.types.is_binary(t)
+            or pa.types.is_large_binary(t)
+            or pa.types.is_string_view(t)
+            or pa.types.is_binary_view(t)
+        ):
+            kinds.add("text")
+        elif pa.types.is_integer(t):
+            kinds.add("int")
+        elif pa.types.is_struct(t):
+            stack.extend(t.field(i).type for i in range(t.num_fields))
+        elif hasattr(t, "value_type"):
+            stack.append(t.value_type)
+        else:
+            kinds.add("other")
+    return kinds

@@ -46,19 +46,15 @@ def init_ray(progress: bool = False) -> None:
 def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Evidence:
     from guardrail.integrations.ray.distributed_scan import scan_files
     from guardrail.readers.file_scan import DataFile
-    from guardrail.readers.folder_layout import folder_files
 
-    notes: list[str] = []
     if isinstance(source, DataFileSource):
-        files = [DataFile(source.path, source.target)]
+        files, plan = [DataFile(source.path, source.target)], Evidence(target=source.target)
     else:
-        files, notes = folder_files(source.path, source.target)
+        # The same accounting as the local engine: every file scanned, listed or refused.
+        files, plan = source.record_plan()
         if not files:
-            return Evidence(
-                target=source.target, notes=("no data files in this folder; judged on its card alone",)
-            )
-    evidence = scan_files(files, ctx.config, target=source.target)
-    return evidence.merge(Evidence(target=source.target, notes=tuple(notes)))
+            return plan
+    return plan.merge(scan_files(files, ctx.config, target=source.target))
 
 
 def _gather(target: str, ctx: CheckContext) -> Evidence:

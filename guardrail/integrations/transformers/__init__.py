@@ -1,7 +1,8 @@
 """`transformers`: `GuardrailCallback` for `Trainer` and TRL's `SFTTrainer`.
 
 Public API: `GuardrailCallback` (`callback`). The callback finds the data behind the dataloader
-(`training_data`), guards each batch (`batch_guard`), agrees across processes (`distributed`) and
+(`training_data`), reads text out of rows and batches of any shape (`row_text`), guards each
+batch (`batch_guard`), agrees across processes (`distributed`) and
 writes the audit record (`audit`). `transformers` and `torch` are imported only when it is used.
 """
 

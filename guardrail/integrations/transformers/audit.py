@@ -78,7 +78,7 @@ def build(
         "guardrail_version": __version__,
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         # Failing open lets unchecked data through: the record must not call it a pass.
-        "verdict": "error" if "error" in verdicts else "warn" if "warn" in verdicts else "pass",
+        "verdict": next((v for v in ("block", "error", "warn") if v in verdicts), "pass"),
         "config": {
             "source": config.source,
             "fail_open": config.fail_open,
@@ -109,7 +109,10 @@ def card_section(record: dict[str, Any]) -> str:
         "",
         f"Checked by guardrail {record['guardrail_version']} on {record['time']}: "
         + (
-            "some training data could not be checked, and the run went ahead because the "
+            "the run was stopped: X (formerly Twitter) content was found in the training data "
+            "(verdict: block)."
+            if record["verdict"] == "block"
+            else "some training data could not be checked, and the run went ahead because the "
             "configuration fails open (verdict: error)."
             if record["verdict"] == "error"
             else "no content from X (formerly Twitter) was found in the training data "

@@ -15,14 +15,15 @@ that epoch's batches are then covered only by the up-front check.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardrail.config import GuardrailConfig
-from guardrail.findings import Report
+from guardrail.findings import Evidence, Problem, Report
 from guardrail.integrations.library_internals import set_class
 from guardrail.integrations.shared import BatchScanner, judge, texts_batch
-from guardrail.integrations.transformers.training_data import TOKEN_COLUMN, decode
+from guardrail.integrations.transformers import row_text
+from guardrail.integrations.transformers.training_data import decode
 
 _SUBCLASSES: dict[type, type] = {}
 
@@ -52,31 +53,28 @@ class BatchGuard:
         self.batches = 0
 
     def check(self, batch: Any) -> None:
-        texts = batch_texts(batch, self.processing_class)
+        texts, ids = row_text.parts(batch)
+        if ids and self.processing_class is not None:
+            texts.extend(decode(self.processing_class, ids))
         evidence = self.scanner.scan(texts_batch(texts)) if texts else self.scanner.evidence()
+        if ids and self.processing_class is None:
+            evidence = evidence.merge(_cannot_decode(self.scanner.target))
         self.batches += 1
         self.decide(judge([evidence], self.config))
 
 
-def batch_texts(batch: Any, processing_class: Any) -> list[str]:
-    """The text in a collated batch: string fields, and `input_ids` decoded (padding dropped)."""
-    if not isinstance(batch, Mapping):
-        return []
-    texts: list[str] = []
-    for value in batch.values():
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, list | tuple):
-            texts.extend(v for v in value if isinstance(v, str))
-    ids = batch.get(TOKEN_COLUMN)
-    if ids is not None and processing_class is not None:
-        rows = ids.tolist() if hasattr(ids, "tolist") else list(ids)
-        mask = batch.get("attention_mask")
-        if mask is not None:
-            flags = mask.tolist() if hasattr(mask, "tolist") else list(mask)
-            rows = [[t for t, m in zip(r, f, strict=False) if m] for r, f in zip(rows, flags, strict=False)]
-        texts.extend(decode(processing_class, rows))
-    return texts
+def _cannot_decode(target: str) -> Evidence:
+    return Evidence(
+        target=target,
+        problems=(
+            Problem(
+                "cannot-decode",
+                f"{target}: a batch holds token IDs and the Trainer was given no processing_class "
+                "to decode them with, so its text could not be checked",
+                "pass processing_class=tokenizer to the Trainer",
+            ),
+        ),
+    )
 
 
 def install(dataloader: Any, guard: BatchGuard) -> None:

@@ -87,7 +87,7 @@ class GuardrailCallback(TrainerCallback):
         self._eval_checked = loaders["eval"] is not None
         self._conclude(args, state, "trainer.train(): the training data")
         train = loaders["train"]
-        if train is not None and self._summaries and self._summaries[0].iterable:
+        if train is not None and self._summaries and self._summaries[0].guard_batches:
             guard = batch_guard.BatchGuard(
                 self.config,
                 "train data (batches as drawn)",
@@ -170,6 +170,9 @@ class GuardrailCallback(TrainerCallback):
         )
         self.report = merged
         if state.is_world_process_zero:
+            if self.audit_record is not None:
+                # Blocked mid-stream after a passing start: the record must not say "pass".
+                self._write_audit(args)
             raise GuardrailViolation(merged, context, render_text)
         raise GuardrailViolation(
             Report(targets=()), f"{context} (the main process prints the report)", render_text

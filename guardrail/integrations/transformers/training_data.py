@@ -23,8 +23,9 @@ from guardrail.findings import Evidence, Problem, ScanInfo
 from guardrail.integrations.datasets import provenance_channel as provenance
 from guardrail.integrations.library_internals import fingerprint
 from guardrail.integrations.shared import BatchScanner, dataset_evidence, texts_batch
+from guardrail.integrations.transformers import row_text
 
-TOKEN_COLUMN = "input_ids"
+TOKEN_COLUMN = row_text.TOKEN_COLUMN
 # Rows read from the head of an iterable dataset before training starts; the rest is checked
 # batch by batch as the dataloader yields it.
 ITERABLE_HEAD_ROWS = 1000
@@ -43,6 +44,7 @@ class DataSummary:
     num_rows: int | None = None
     how: str = ""
     iterable: bool = False
+    guard_batches: bool = False  # check every batch as drawn (data not fully read up front)
 
 
 def unwrap(dataset: Any) -> Any:
@@ -104,9 +106,12 @@ def summarize(
     if _is_hf(data) and type(data).__name__ == "Dataset":
         summary.evidence.append(_map_style(data, target, processing_class, config, limit, summary))
     elif _is_iterable(data):
-        summary.iterable = True
+        summary.iterable = summary.guard_batches = True
         summary.evidence.append(_iterable_head(data, target, processing_class, config, summary, head_rows))
     else:
+        # A torch map-style dataset may compute items on the fly: its items are read up front,
+        # and every batch is checked again as drawn.
+        summary.guard_batches = True
         summary.evidence.append(_torch_map_style(data, target, processing_class, config, limit, summary))
     return summary
 
@@ -174,10 +179,8 @@ def _torch_map_style(
     text_rows: list[int] = []
     id_rows: list[int] = []
     for i in indices:
-        row = data[i]
-        if isinstance(row, Mapping):
-            _collect(row, i, texts, text_rows, ids, id_rows)
-    summary.how = f"rows read with __getitem__ ({len(indices):,} of {n:,})"
+        _collect(data[i], i, texts, text_rows, ids, id_rows)
+    summary.how = f"rows read with __getitem__ ({len(indices):,} of {n:,}), then every batch as the dataloader yields it"
     evidence = (
         _decoded(iter([ids]), target, tok, config, total=n, split=summary.role, dataset_rows=id_rows)
         if ids
@@ -219,21 +222,19 @@ def _iterable_head(
 
 
 def _collect(
-    row: Mapping[str, Any],
+    row: Any,
     index: int,
     texts: list[str],
     text_rows: list[int],
     ids: list[Sequence[int]],
     id_rows: list[int],
 ) -> None:
-    """Add a row's string values and token IDs, remembering the dataset row of each."""
-    for value in row.values():
-        if isinstance(value, str):
-            texts.append(value)
-            text_rows.append(index)
-    if TOKEN_COLUMN in row:
-        ids.append(_as_list(row[TOKEN_COLUMN]))
-        id_rows.append(index)
+    """Add a row's strings and token IDs (any row shape), remembering the dataset row of each."""
+    strings, token_rows = row_text.parts(row)
+    texts.extend(strings)
+    text_rows.extend([index] * len(strings))
+    ids.extend(token_rows)
+    id_rows.extend([index] * len(token_rows))
 
 
 def _at_rows(evidence: Evidence, rows: Sequence[int]) -> Evidence:
@@ -251,16 +252,12 @@ def _at_rows(evidence: Evidence, rows: Sequence[int]) -> Evidence:
     return dataclasses.replace(evidence, findings=findings)
 
 
-def _as_list(value: Any) -> Sequence[int]:
-    return value.tolist() if hasattr(value, "tolist") else list(value)
-
-
 def decode(tok: Any, ids: Sequence[Sequence[int]]) -> list[str]:
     """Decode rows of token IDs with a tokenizer or a processor that wraps one."""
     decoder = tok if hasattr(tok, "batch_decode") else getattr(tok, "tokenizer", None)
     if decoder is None:
         raise TypeError(f"{type(tok).__name__} cannot decode token IDs (no batch_decode)")
-    return list(decoder.batch_decode(ids, skip_special_tokens=True))
+    return [row_text.detokenise(t) for t in decoder.batch_decode(ids, skip_special_tokens=True)]
 
 
 def _decoded(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from guardrail.errors import HubAccessError
-from guardrail.findings import Evidence, Problem, ScanInfo
+from guardrail.findings import Evidence, Problem, ScanInfo, internal_error
 from guardrail.readers.hub.failures import TIMEOUT, hub_failure
 from guardrail.readers.hub.ref import HubRef
 
@@ -126,6 +126,11 @@ def _scan(
     scanner = RecordScanner(config)
     for name in configs:
         for split, offset, batch in stream_batches(ref, commit, name, per_config):
-            scanner.scan_batch(batch, split=split, config_name=name, row_offset=offset)
+            try:
+                scanner.scan_batch(batch, split=split, config_name=name, row_offset=offset)
+            except Exception as exc:
+                # guardrail's scanner failed, not the Hub: an internal error, never hub-bad-response.
+                scanner.add_problem(internal_error(f"{target} (records)", exc))
+                return scanner.evidence(target, mode="sample")
     evidence: Evidence = scanner.evidence(target, mode="sample")
     return evidence

@@ -1,0 +1,115 @@
+"""Every file in a local dataset folder, sorted by what guardrail can do with it.
+
+`datasets` resolves a folder to the files of one format (the most common one) and ignores
+the rest, but a training script may load any of them. So guardrail accounts for every file:
+data it can read is scanned, whatever `datasets` can load but guardrail cannot read (images,
+audio, HDF5...) is reported as could-not-check, anything else is listed in a note, and FIFOs
+or devices are refused unread. Symlinked folders are followed (an explicit `data_files`
+pattern reaches through them), each link leaving the folder is named, and loops are cut.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guardrail.readers.file_bounds import kind_of
+from guardrail.readers.file_types import COMPRESSION_SUFFIXES, NOT_TEXT_SUFFIXES, data_suffix
+
+CARD_NAME = "README.md"
+# Past this many entries a folder is not walked further (a link to `/` must not walk the disk).
+MAX_ENTRIES = 200_000
+
+
+@dataclass
+class Inventory:
+    """What a folder holds, by kind; paths are as reached through the folder."""
+
+    readable: list[Path] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)  # loadable by datasets, not by guardrail
+    other: list[Path] = field(default_factory=list)  # not data
+    special: list[tuple[Path, str]] = field(default_factory=list)
+    links_out: list[tuple[Path, str]] = field(default_factory=list)
+    hidden: int = 0
+    truncated: bool = False  # stopped at MAX_ENTRIES
+
+    @property
+    def empty(self) -> bool:
+        return not (self.readable or self.unreadable or self.other or self.special or self.truncated)
+
+
+def inventory(folder: Path) -> Inventory:
+    """Walk `folder` (following symlinks, skipping hidden entries as `datasets` does)."""
+    root = Path(os.path.realpath(folder))
+    inv = Inventory()
+    seen_dirs: set[str] = set()
+    entries = 0
+    for here, dirs, names in os.walk(folder, followlinks=True):
+        entries += len(dirs) + len(names)
+        if entries > MAX_ENTRIES:
+            inv.truncated = True
+            break
+        real = os.path.realpath(here)
+        if real in seen_dirs:  # a link loop, or the same folder linked twice
+            dirs[:] = []
+            continue
+        seen_dirs.add(real)
+        inv.hidden += sum(1 for d in dirs if d.startswith((".", "__")))
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        for d in dirs:
+            _note_link(Path(here) / d, root, inv)
+        for name in sorted(names):
+            path = Path(here) / name
+            if name.startswith((".", "__")):
+                inv.hidden += 1
+                continue
+            _note_link(path, root, inv)
+            _classify(path, folder, inv)
+    return inv
+
+
+def _note_link(path: Path, root: Path, inv: Inventory) -> None:
+    if path.is_symlink():
+        target = os.path.realpath(path)
+        if not Path(target).is_relative_to(root):
+            inv.links_out.append((path, target))
+
+
+def _classify(path: Path, folder: Path, inv: Inventory) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        inv.special.append((path, "broken link or unreadable entry"))
+        return
+    if not stat.S_ISREG(mode):
+        inv.special.append((path, kind_of(mode)))
+    elif path.parent == folder and path.name == CARD_NAME:
+        return  # the card: read by the card detectors
+    elif data_suffix(path) is not None:
+        inv.readable.append(path)
+    elif _suffix(path) in NOT_TEXT_SUFFIXES:
+        inv.unreadable.append(path)
+    else:
+        inv.other.append(path)
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) > 1 and suffixes[-1] in COMPRESSION_SUFFIXES:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def listed(paths: list[Path], folder: Path, limit: int = 5) -> str:
+    """A short, readable list of paths relative to the folder."""
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(folder))
+        except ValueError:
+            return str(p)
+
+    shown = ", ".join(rel(p) for p in paths[:limit])
+    return shown + (f" and {len(paths) - limit:,} more" if len(paths) > limit else "")

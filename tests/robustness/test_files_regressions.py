@@ -1,0 +1,459 @@
+"""Issue 10 (part B): each way data files and folders passed, hung or crashed, as a regression test.
+
+Every case plants X content (or unreadable data) and asserts the target never gets `pass`.
+Large inputs (bombs, a 500 MB line, a 300 MB value) are reproduced at small scale by lowering
+the bound under test; the full sizes are measured by the issue's probe, not timed here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import signal
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import guardrail
+from guardrail.config import GuardrailConfig
+from guardrail.engine import check
+from guardrail.errors import GuardrailViolation
+from guardrail.findings import TargetReport, Verdict
+from guardrail.integrations.datasets.dataset_scan import scan_dataset
+from guardrail.readers import file_bounds as bounds
+from guardrail.readers import textchunks
+from guardrail.scan import batch_bounds
+
+X = "RT @plotholder: tomatoes https://x.com/plotholder/status/1789012345678901234"
+X_ROWS = [{"text": f"{X} #{i}", "id_str": str(1789012345678901234 + i)} for i in range(20)]
+CLEAN_ROWS = [{"text": f"An ordinary sentence number {i} about gardens."} for i in range(20)]
+
+
+def jsonl(rows: list[dict[str, str]]) -> str:
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def csv_text(rows: list[dict[str, str]]) -> str:
+    return "text\n" + "".join(f'"{r["text"]}"\n' for r in rows)
+
+
+def one(target: Path | str, **config: object) -> TargetReport:
+    return check([str(target)], GuardrailConfig(**config)).targets[0]  # type: ignore[arg-type]
+
+
+def codes(report: TargetReport) -> list[str]:
+    return [p.code for p in report.problems]
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Fail, rather than hang the suite, if a check blocks on a FIFO or device."""
+
+    def fire(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError("the check hung")
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+# -- folders: every file accounted for -------------------------------------------------------
+
+
+def _tar(path: Path, rows: list[dict[str, str]], extra: dict[str, bytes] | None = None) -> None:
+    with tarfile.open(path, "w") as archive:
+        members = {f"{i:04d}.json": json.dumps(r).encode() for i, r in enumerate(rows)}
+        for name, data in {**members, **(extra or {})}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.parametrize("name", ["data.tar", "data.xml", "data.geoparquet", "data.gpq"])
+def test_folder_of_a_format_datasets_loads_is_scanned(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    path = folder / name
+    if name.endswith(".tar"):
+        _tar(path, X_ROWS)
+    elif name.endswith(".xml"):
+        path.write_text("<posts>" + "".join(f"<p>{r['text']}</p>" for r in X_ROWS) + "</posts>")
+    else:
+        pq.write_table(pa.Table.from_pylist(X_ROWS), path)
+    report = one(folder)
+    assert report.verdict is not Verdict.PASS
+    assert any(f.family.value == "records" for f in report.findings)
+
+
+def test_webdataset_members_without_text_are_listed_not_passed(tmp_path: Path) -> None:
+    path = tmp_path / "shards.tar"
+    _tar(path, CLEAN_ROWS, {"0000.jpg": b"\xff\xd8\xff not really a jpeg"})
+    report = one(path)
+    assert report.verdict is Verdict.ERROR
+    assert codes(report) == ["unread-data"] and "0000.jpg" in report.problems[0].message
+
+
+def test_csv_beside_jsonl_files_is_scanned(tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "b.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "retweets.csv").write_text(csv_text(X_ROWS))
+    report = one(folder)
+    assert report.verdict is Verdict.BLOCK
+    assert any("retweets.csv" in n for n in report.notes)
+
+
+def test_empty_folder_is_could_not_check(tmp_path: Path) -> None:
+    (tmp_path / "ds").mkdir()
+    report = one(tmp_path / "ds")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["empty-target"]
+
+
+def test_folder_linking_a_directory_outside_itself(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "train.jsonl").write_text(jsonl(X_ROWS))
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "data").symlink_to(outside, target_is_directory=True)
+    report = one(folder)
+    assert report.verdict is Verdict.BLOCK
+    assert any("followed symlink data" in n for n in report.notes)
+    # ...and the loader, which reaches the rows through the link, refuses them too.
+    with pytest.raises(GuardrailViolation):
+        guardrail.load_dataset(str(folder), data_files="data/*.jsonl", split="train")
+
+
+def test_folder_link_loop_ends(tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(X_ROWS))
+    (folder / "again").symlink_to(folder, target_is_directory=True)
+    assert one(folder).verdict is Verdict.BLOCK
+
+
+def test_files_datasets_loads_but_guardrail_cannot_read_are_could_not_check(tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "LICENSE").write_text("MIT")
+    report = one(folder)
+    assert report.verdict is Verdict.ERROR
+    assert codes(report) == ["unread-data-files"] and "scan.png" in report.problems[0].message
+    assert any("LICENSE" in n for n in report.notes)
+
+
+def test_every_format_datasets_loads_is_read_or_could_not_check() -> None:
+    # datasets' own table (private) against ours: a format datasets adds must land in one of them.
+    from datasets.packaged_modules import _EXTENSION_TO_MODULE
+
+    from guardrail.readers.file_types import DATA_SUFFIXES, NOT_TEXT_SUFFIXES
+
+    known = {*DATA_SUFFIXES, *NOT_TEXT_SUFFIXES, ".md", ".toml"}
+    assert {ext.lower() for ext in _EXTENSION_TO_MODULE} <= known
+
+
+def test_folder_linking_the_root_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from guardrail.readers import folder_inventory
+
+    monkeypatch.setattr(folder_inventory, "MAX_ENTRIES", 50)
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "everything").symlink_to("/usr", target_is_directory=True)
+    report = one(folder, scan_records=False)
+    assert report.verdict is Verdict.ERROR and "folder-too-large" in codes(report)
+
+
+def test_clean_folder_with_other_files_still_passes(tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(CLEAN_ROWS))
+    (folder / "LICENSE").write_text("MIT")
+    (folder / ".gitattributes").write_text("*.jsonl lfs")
+    assert one(folder).verdict is Verdict.PASS
+
+
+# -- special files ----------------------------------------------------------------------------
+
+
+def test_fifo_as_data_file_is_refused_at_once(tmp_path: Path, deadline: None) -> None:
+    os.mkfifo(tmp_path / "x.jsonl")
+    report = one(tmp_path / "x.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["special-file"]
+
+
+def test_fifo_as_card_is_refused_at_once(tmp_path: Path, deadline: None) -> None:
+    os.mkfifo(tmp_path / "card.md")
+    report = one(tmp_path / "card.md")
+    assert report.verdict is Verdict.ERROR and "FIFO" in report.problems[0].message
+
+
+def test_fifo_readme_in_a_folder_is_refused(tmp_path: Path, deadline: None) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    os.mkfifo(folder / "README.md")
+    (folder / "train.jsonl").write_text(jsonl(X_ROWS))
+    report = one(folder)
+    assert report.verdict is Verdict.BLOCK  # the records still decide
+    assert "unreadable-card" in codes(report) and "special-file" in codes(report)
+
+
+def test_dev_zero_as_data_file_is_refused(tmp_path: Path, deadline: None) -> None:
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    report = one(tmp_path / "zero.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["special-file"]
+
+
+def test_one_fifo_among_targets_affects_only_itself(tmp_path: Path, deadline: None) -> None:
+    os.mkfifo(tmp_path / "x.jsonl")
+    (tmp_path / "real.jsonl").write_text(jsonl(X_ROWS))
+    report = check([str(tmp_path / "x.jsonl"), str(tmp_path / "real.jsonl")], GuardrailConfig())
+    assert [t.verdict for t in report.targets] == [Verdict.ERROR, Verdict.BLOCK]
+
+
+# -- crashes: map columns, deep nesting --------------------------------------------------------
+
+
+def test_map_column_is_scanned(tmp_path: Path) -> None:
+    meta = pa.array([[("url", r["text"])] for r in X_ROWS], pa.map_(pa.string(), pa.string()))
+    pq.write_table(pa.table({"meta": meta}), tmp_path / "m.parquet")
+    assert one(tmp_path / "m.parquet").verdict is Verdict.BLOCK
+
+
+def test_ten_thousand_deep_json_is_could_not_check(tmp_path: Path) -> None:
+    text = json.dumps(X)
+    for _ in range(10_000):
+        text = '{"a":' + text + "}"
+    (tmp_path / "deep.jsonl").write_text(text + "\n")
+    report = one(tmp_path / "deep.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["too-deeply-nested"]
+
+
+def test_moderate_nesting_is_still_read(tmp_path: Path) -> None:
+    text = json.dumps(X)
+    for _ in range(30):
+        text = '{"a":' + text + "}"
+    (tmp_path / "nested.jsonl").write_text((text + "\n") * 20)
+    assert one(tmp_path / "nested.jsonl").verdict is Verdict.BLOCK
+
+
+# -- bombs and long lines ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bounds, "DECOMPRESSION_FLOOR_BYTES", 1 << 20)
+
+
+@pytest.fixture
+def short_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bounds, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setattr(textchunks, "MAX_LINE_BYTES", 1 << 20)
+
+
+def test_gzip_bomb_stops_at_the_budget(tmp_path: Path, small_budget: None, short_lines: None) -> None:
+    with gzip.open(tmp_path / "bomb.jsonl.gz", "wb") as f:
+        for _ in range(64):
+            f.write(b"a" * (1 << 20))
+    report = one(tmp_path / "bomb.jsonl.gz")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["decompression-limit"]
+
+
+def test_zip_bomb_of_short_lines_stops_at_the_budget(tmp_path: Path, small_budget: None) -> None:
+    with zipfile.ZipFile(tmp_path / "bomb.jsonl.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.jsonl", jsonl(CLEAN_ROWS[:1]) * 400_000)
+    report = one(tmp_path / "bomb.jsonl.zip")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["decompression-limit"]
+
+
+def test_compressed_file_within_budget_is_read(tmp_path: Path) -> None:
+    with gzip.open(tmp_path / "x.jsonl.gz", "wt") as f:
+        f.write(jsonl(X_ROWS))
+    assert one(tmp_path / "x.jsonl.gz").verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_line_over_the_cap_is_could_not_check_naming_it(
+    tmp_path: Path, short_lines: None, compressed: bool
+) -> None:
+    # Longer than one 8 MB read, so the reader is mid-line when it passes the (lowered) cap.
+    body = jsonl(CLEAN_ROWS[:2]) + '{"text": "' + X + " " + "y" * (9 << 20) + '"}\n'
+    path = tmp_path / ("long.jsonl.gz" if compressed else "long.jsonl")
+    if compressed:
+        with gzip.open(path, "wt") as f:
+            f.write(body)
+    else:
+        path.write_text(body)
+    report = one(path)
+    assert report.verdict is Verdict.ERROR and codes(report) == ["line-too-long"]
+    assert "line 3" in report.problems[0].message
+
+
+def test_sampled_file_of_one_endless_line_is_not_empty(tmp_path: Path, short_lines: None) -> None:
+    # Sampled blocks all fell inside the one line and were dropped: "holds no records".
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"text": "' + X + " " + "y" * (12 << 20) + '"}')
+    report = one(path, full_scan_max_bytes=1 << 20)
+    assert report.verdict is Verdict.ERROR and codes(report) == ["line-too-long"]
+
+
+def test_long_line_is_read_in_linear_time(tmp_path: Path) -> None:
+    # 48 MB in one line: re-joining the pending bytes on every 8 MB read made this quadratic.
+    path = tmp_path / "one.jsonl"
+    with path.open("w") as f:
+        f.write('{"text": "' + X + " " + "y" * (48 << 20) + '"}\n')
+    with path.open("rb") as f:
+        lines = [c.data.count(b"\n") for c in textchunks.chunks(f)]
+    assert lines == [1]
+
+
+# -- encodings and formats --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_unicode_csv_of_tweets_is_decoded_and_blocks(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "t.csv").write_bytes(csv_text(X_ROWS).encode(encoding))
+    report = one(tmp_path / "t.csv")
+    assert report.verdict is Verdict.BLOCK
+    assert not [f for f in report.findings if f.rule_id == "GR422"]  # nothing was replaced
+
+
+def test_arrow_ipc_file_is_read(tmp_path: Path) -> None:
+    table = pa.Table.from_pylist(X_ROWS)
+    with pa.OSFile(str(tmp_path / "t.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    assert one(tmp_path / "t.arrow").verdict is Verdict.BLOCK
+
+
+def test_dataset_saved_to_disk_arrow_shard_is_read(tmp_path: Path) -> None:
+    datasets.Dataset.from_list(X_ROWS).save_to_disk(str(tmp_path / "saved"))
+    shard = next((tmp_path / "saved").glob("*.arrow"))
+    assert one(shard).verdict is Verdict.BLOCK
+
+
+# -- single values ----------------------------------------------------------------------------
+
+
+def test_huge_value_is_scanned_in_windows_at_its_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_bounds, "VALUE_WINDOW_BYTES", 64 << 10)
+    # The URL straddles the first window edge; only the overlap sees it whole.
+    edge = (64 << 10) - 30
+    big = "z" * edge + " " + X + " " + "é" * (200 << 10)
+    rows = [r["text"] for r in CLEAN_ROWS[:3]] + [big] + [r["text"] for r in CLEAN_ROWS[3:]]
+    pq.write_table(pa.table({"text": rows}), tmp_path / "v.parquet")
+    report = one(tmp_path / "v.parquet")
+    assert report.verdict is not Verdict.PASS
+    hits = [f for f in report.findings if f.family.value == "records"]
+    assert hits and {f.location.row for f in hits} == {3}
+
+
+def test_parquet_declaring_a_huge_column_chunk_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bounds, "MAX_PARQUET_CHUNK_BYTES", 1 << 20)
+    pq.write_table(pa.table({"text": ["z" * (2 << 20) + X]}), tmp_path / "v.parquet", compression="zstd")
+    assert (tmp_path / "v.parquet").stat().st_size < 10_000
+    report = one(tmp_path / "v.parquet")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["decompression-limit"]
+
+
+def test_windows_cover_the_value_and_keep_utf8_whole() -> None:
+    data = memoryview(("ab€" * 50_000).encode())
+    windows = list(batch_bounds._windows(data, text=True))
+    assert all(w.decode("utf-8") for w in windows)
+    assert sum(len(w) for w in windows) >= len(data)
+
+
+# -- fail_open and guardrail's own failures ---------------------------------------------------
+
+
+def test_crashing_card_detector_blocks_under_fail_open_and_keeps_record_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import guardrail.detectors as detectors
+
+    class Broken:
+        rules = ()
+
+        def detect(self, card: object) -> list[object]:
+            raise RuntimeError("detector bug")
+
+    monkeypatch.setattr(detectors, "CARD_DETECTORS", (Broken(), *detectors.CARD_DETECTORS))
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Garden\n")
+    (folder / "train.jsonl").write_text(jsonl(X_ROWS))
+    report = check([str(folder)], GuardrailConfig(fail_open=True))
+    target = report.targets[0]
+    assert "internal-error" in codes(target)
+    assert any(f.family.value == "records" for f in target.findings)
+    assert report.exit_code == 1
+
+
+def test_scanner_bug_is_an_internal_error_not_an_unreadable_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrail.scan.scanner import RecordScanner
+
+    def broken(self: RecordScanner, *args: object) -> None:
+        raise ValueError("scanner bug")
+
+    monkeypatch.setattr(RecordScanner, "_scan_leaf", broken)
+    (tmp_path / "clean.jsonl").write_text(jsonl(CLEAN_ROWS))
+    report = check([str(tmp_path / "clean.jsonl")], GuardrailConfig(fail_open=True))
+    assert codes(report.targets[0]) == ["internal-error"]
+    assert report.exit_code == 1  # fail_open waives unreadable data, never guardrail's bugs
+
+
+def test_fail_open_still_waives_unreadable_data(tmp_path: Path) -> None:
+    (tmp_path / "ds").mkdir()
+    report = check([str(tmp_path / "ds")], GuardrailConfig(fail_open=True))
+    assert report.targets[0].verdict is Verdict.ERROR and report.exit_code == 0
+
+
+# -- scan_dataset -----------------------------------------------------------------------------
+
+
+def test_scan_dataset_of_token_ids_only_is_could_not_check() -> None:
+    ds = datasets.Dataset.from_dict({"input_ids": [[101, 2054, 102]] * 5, "labels": [0, 1, 0, 1, 0]})
+    report = scan_dataset(ds)
+    assert report.targets[0].verdict is Verdict.ERROR
+    assert codes(report.targets[0]) == ["cannot-decode"]
+
+
+def test_scan_dataset_with_text_beside_token_ids_is_scanned() -> None:
+    ds = datasets.Dataset.from_dict({"text": [r["text"] for r in X_ROWS], "input_ids": [[1, 2, 3]] * 20})
+    assert scan_dataset(ds).targets[0].verdict is Verdict.BLOCK
+
+
+def test_scanner_bug_on_hub_records_is_an_internal_error_not_hub_bad_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from guardrail.readers.hub import record_sample
+    from guardrail.readers.hub.ref import HubRef
+    from guardrail.scan.scanner import RecordScanner
+
+    def one_batch(*args: object) -> Iterator[tuple[str, int, pa.RecordBatch]]:
+        yield "train", 0, pa.record_batch({"text": [X]})
+
+    def broken(self: RecordScanner, *args: object) -> None:
+        raise KeyError("scanner bug")
+
+    monkeypatch.setattr(record_sample, "stream_batches", one_batch)
+    monkeypatch.setattr(RecordScanner, "_scan_leaf", broken)
+    evidence = record_sample.scan_hub_records(HubRef("org/x"), None, (None,), GuardrailConfig(), "org/x")
+    assert [p.code for p in evidence.problems] == ["internal-error"]
