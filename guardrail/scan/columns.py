@@ -76,6 +76,9 @@ def _walk(array: pa.Array, path: str, rows: np.ndarray | None) -> Iterator[Leaf]
         values = pc.list_flatten(array)
         yield from _walk(values, f"{path}[]", _compose(rows, parents))
     elif pa.types.is_map(t):
+        # The list kernels abort the process on a map array (pyarrow 26): read it as the
+        # list of key/item structs it is.
+        array = array.cast(pa.list_(pa.struct([t.key_field, t.item_field])))
         parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
         flat = pc.list_flatten(array)
         yield from _walk(flat, f"{path}[]", _compose(rows, parents))
