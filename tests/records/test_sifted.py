@@ -100,14 +100,20 @@ def _view(ev: Evidence) -> tuple[object, ...]:
     return findings, ev.scan.rows_scanned, [p.message for p in ev.problems]
 
 
-@pytest.mark.parametrize(("name", "data"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_prefiltered_scan_equals_full_parse(tmp_path: Path, name: str, data: bytes) -> None:
+def _fast_equals_full(tmp_path: Path, name: str, data: bytes) -> Evidence:
+    """Scan `data` as file `name` with and without the raw-bytes prefilter; the reports must match."""
     path = tmp_path / name
     path.write_bytes(data)
     files = [DataFile(path, name, "train")]
     fast = scan_files(files, GuardrailConfig(), target=name)
     full = scan_files(files, GuardrailConfig(), target=name, sifted=False)
     assert _view(fast) == _view(full)
+    return fast
+
+
+@pytest.mark.parametrize(("name", "data"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_prefiltered_scan_equals_full_parse(tmp_path: Path, name: str, data: bytes) -> None:
+    fast = _fast_equals_full(tmp_path, name, data)
     assert fast.findings, "every corpus file holds something to find"
 
 
@@ -154,9 +160,4 @@ def test_many_small_chunks_give_the_same_report(
     monkeypatch.setattr(readers, "SIFT_HOLD_BYTES", 10_000)
     one = dict(CORPUS)[name]
     data = one + (b"\n" if name == "a.jsonl" else b"") + one  # two copies; the second BOM is mid-file
-    path = tmp_path / name
-    path.write_bytes(data)
-    files = [DataFile(path, name, "train")]
-    fast = scan_files(files, GuardrailConfig(), target=name)
-    full = scan_files(files, GuardrailConfig(), target=name, sifted=False)
-    assert _view(fast) == _view(full)
+    _fast_equals_full(tmp_path, name, data)
