@@ -112,9 +112,7 @@ def _bernoulli(stream: Iterator[Chunk], keep: float, seed: str) -> Iterator[Chun
             yield Chunk(chunk.data, None, chunk.bad_utf8_line)
 
 
-def _parquet(
-    f: DataFile, fh: BinaryIO, budget: int | None, seed: str, groups: range | None = None
-) -> tuple[rd.Batches, dict[str, Any]]:
+def _parquet(f: DataFile, fh: BinaryIO, budget: int | None, seed: str) -> tuple[rd.Batches, dict[str, Any]]:
     """Parquet batches of the columns that can hold text, and what the scanner must know of the rest."""
     import pyarrow.parquet as pq
 
@@ -125,7 +123,7 @@ def _parquet(
     columns, unread = projection(pf)
     rows = None if budget is None else max(100, budget // 1024)
     batches = rd.parquet_batches(
-        source, sample_rows=rows, seed=int(seed.rsplit(":", 1)[-1] or 0), columns=columns, groups=groups
+        source, sample_rows=rows, seed=int(seed.rsplit(":", 1)[-1] or 0), columns=columns
     )
     return batches, {"schema": pf.schema_arrow, "unread": unread}
 
@@ -177,7 +175,7 @@ def scan_files(
     Everything is scanned when the files add up to at most `config.full_scan_max_bytes`;
     otherwise each file contributes seeded blocks in proportion to its size, so every split
     and config is sampled, and the evidence says "sample". A large full scan is spread over
-    the machine's cores (files, row groups and line ranges) and merged in data order.
+    the machine's cores (files and line ranges) and merged in data order.
 
     Args:
         files: The target's data files with their splits and configs.
@@ -252,8 +250,7 @@ def _scan_file(
         with _open_part(f, part) as (fh, first_line):
             extra: dict[str, Any] = {}
             if data_suffix(f.path) == ".parquet":
-                groups = range(part.start, part.stop) if part is not None else None
-                batches, extra = _parquet(f, fh, budget, seed, groups)
+                batches, extra = _parquet(f, fh, budget, seed)
             else:
                 batches = _batches(f, fh, rep, budget, seed, sifted and budget is None, first_line)
             for offset, batch in batches:
@@ -304,7 +301,7 @@ def finish_file(
 @contextmanager
 def _open_part(f: DataFile, part: Part | None) -> Iterator[tuple[BinaryIO, int]]:
     """The file (UTF-16/32 re-encoded), or its byte range, and the line number it starts at."""
-    if part is None or part.kind != "bytes":
+    if part is None:
         with _open_text(f) as fh:
             yield fh, 1
         return

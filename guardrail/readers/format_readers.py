@@ -407,15 +407,14 @@ def parquet_batches(
     sample_rows: int | None,
     seed: int,
     columns: list[str] | None = None,
-    groups: range | None = None,
 ) -> Batches:
-    """Row groups of a parquet file (only `columns`, and only `groups`, when given), or a seeded sample."""
+    """Row groups of a parquet file (only `columns`, when given), or a seeded sample of them."""
     from guardrail.readers.parquet import row_group_batches
 
     pf = pq.ParquetFile(source if isinstance(source, str) else pa.BufferReader(source))
     if sample_rows is None:
         row = 0
-        for batch in row_group_batches(source, columns or pf.schema_arrow.names, groups=groups):
+        for batch in row_group_batches(source, columns or pf.schema_arrow.names):
             yield row, batch
             row += batch.num_rows
         return

@@ -66,9 +66,9 @@ def projection(pf: pq.ParquetFile) -> tuple[list[str], dict[str, bool]]:
 
 
 def row_group_batches(
-    source: str | pa.Buffer, columns: list[str], *, ahead: int | None = None, groups: range | None = None
+    source: str | pa.Buffer, columns: list[str], *, ahead: int | None = None
 ) -> Iterator[pa.RecordBatch]:
-    """Every row group's (or `groups`') `columns`, decoded `ahead` groups in advance, in file order."""
+    """Every row group's `columns`, decoded `ahead` groups in advance, in file order."""
     ahead = ahead or workers()
     local = threading.local()
 
@@ -81,7 +81,7 @@ def row_group_batches(
     def read(g: int) -> pa.Table:
         return opened().read_row_group(g, columns=columns, use_threads=False)
 
-    todo = groups if groups is not None else range(opened().metadata.num_row_groups)
+    todo = range(opened().metadata.num_row_groups)
     with ThreadPoolExecutor(ahead, thread_name_prefix="guardrail-parquet") as pool:
         pending: deque[Future[pa.Table]] = deque()
         for g in todo:
