@@ -6,7 +6,8 @@ rows), plus a 20 MB copy of each, and times on the same files:
 - `guardrail check FILE` (the CLI, start to exit): the marginal rate (220 MB - 20 MB) / (t_big - t_small),
   so interpreter start-up and pattern compilation cancel out; and its peak RSS on both sizes;
 - pyarrow's own decode of the same files, in this process (`pq.read_table`, `pyarrow.json.read_json`,
-  threads on): the decode floor;
+  threads on): the decode floor; and the same decode as the first thing a new process does
+  (marginal, big minus small), which pays for cold memory as the CLI always does;
 - the naive user loop (`json.loads` per line, one lower-cased `re` alternation) on the 20 MB copy;
 - `grep -E` with that alternation over the raw JSON lines;
 - the card path: every dev card in one call, and one card start to exit.
@@ -196,6 +197,22 @@ def run_cli(args: list[str], cwd: Path) -> Run:
     return Run(got["wall"], got["cpu"], got["rss"], json.loads(out) if out.strip() else {})
 
 
+_FRESH = """
+import sys, time
+import pyarrow.json as paj, pyarrow.parquet as pq
+start = time.perf_counter()
+(pq.read_table if sys.argv[1].endswith(".parquet") else paj.read_json)(sys.argv[1])
+print(time.perf_counter() - start)
+"""
+
+
+def fresh_decode(path: Path) -> float:
+    """Seconds pyarrow takes to decode `path` in a new process (imports not counted): cold memory,
+    as the CLI always has it."""
+    out = subprocess.run([sys.executable, "-c", _FRESH, str(path)], capture_output=True, check=True).stdout
+    return float(out)
+
+
 def cpu_self() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     c = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -229,6 +246,8 @@ def engine_of(report: dict[str, object]) -> str:
 
 
 def spread(values: list[float], digits: int = 0) -> str:
+    if all(v != v for v in values):  # NaN: not measured
+        return f"{'-':>8}"
     return f"{statistics.median(values):8.{digits}f}  ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
@@ -275,7 +294,16 @@ def main() -> int:
         f"{size[big_p]:,.0f} MB on disk, {text_big:,.0f} MB decoded; cores {os.cpu_count()}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    keys = ("cli_jsonl", "cli_parquet", "pa_json", "pa_parquet", "naive", "grep")
+    keys = (
+        "cli_jsonl",
+        "cli_parquet",
+        "pa_json",
+        "pa_parquet",
+        "naive",
+        "grep",
+        "fresh_json",
+        "fresh_parquet",
+    )
     wall: dict[str, list[float]] = {k: [] for k in keys}
     cpu: dict[str, list[float]] = {k: [] for k in keys}
     rss: dict[str, list[float]] = {}
@@ -295,6 +323,13 @@ def main() -> int:
         ):
             wall[key].append(mb / (got[big].wall - got[small].wall))
             cpu[key].append(mb / max(got[big].cpu - got[small].cpu, 1e-3))
+        for key, big, small, mb in (
+            ("fresh_json", big_j, small_j, json_mb),
+            ("fresh_parquet", big_p, small_p, text_big - text_small),
+        ):
+            rate = mb / (fresh_decode(big) - fresh_decode(small))
+            wall[key].append(rate)
+            cpu[key].append(float("nan"))
         for key, fn, mb in (
             ("pa_json", lambda: paj.read_json(big_j), size[big_j]),
             ("pa_parquet", lambda: pq.read_table(big_p), text_big),
@@ -322,20 +357,24 @@ def main() -> int:
         ("cli_parquet", "guardrail check, parquet (marginal)"),
         ("pa_json", "pyarrow read_json (parse only)"),
         ("pa_parquet", "pyarrow read_table (decode floor)"),
+        ("fresh_json", "pyarrow read_json, new process (marg.)"),
+        ("fresh_parquet", "pyarrow read_table, new process (marg.)"),
         ("naive", "naive json.loads + re loop"),
         ("grep", "grep -E -i on raw JSONL"),
     ):
         print(f"  {label:38s} {spread(wall[key])} | {spread(cpu[key])}")
 
-    def ratio(num: str, den: str, target: float, what: str) -> None:
-        for name, rates in (("wall", wall), ("cpu", cpu)):
+    def ratio(num: str, den: str, target: float, what: str, wall_only: bool = False) -> None:
+        for name, rates in (("wall", wall), ("cpu", cpu))[: 1 if wall_only else 2]:
             vals = [a / b for a, b in zip(rates[num], rates[den], strict=True)]
             ok = "yes" if statistics.median(vals) >= target else "NO"
             print(f"  {what:34s} {name:4s} {spread(vals, 2)}x  target >= {target}: {ok}")
 
     print("ratios (each from one run; median (range)):")
     ratio("cli_parquet", "pa_parquet", 0.8, "parquet CLI / pyarrow decode")
+    ratio("cli_parquet", "fresh_parquet", 0.8, "parquet CLI / decode in a new process", wall_only=True)
     ratio("cli_jsonl", "pa_json", 2.0, "JSONL CLI / pyarrow JSON parse")
+    ratio("cli_jsonl", "fresh_json", 2.0, "JSONL CLI / JSON parse in a new process", wall_only=True)
     ratio("cli_jsonl", "naive", 30.0, "JSONL CLI / naive loop")
     ratio("cli_jsonl", "grep", 1.0, "JSONL CLI / grep -E")
     print("peak RSS of the CLI, MB (largest process, median):")
