@@ -39,7 +39,15 @@ import pyarrow as pa
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CARDS = ROOT.parent / "shared" / "eval" / "dev-corpus"
+# `../shared` beside the main checkout; a worktree sits one level deeper.
+CARDS = next(
+    (
+        p / "shared" / "eval" / "dev-corpus"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval" / "dev-corpus",
+)
 GUARDRAIL = [sys.executable, "-m", "guardrail"]
 # What a user would write to find X links: one alternation, lower-cased text.
 NAIVE = r"twitter\.com|x\.com/|t\.co/|pic\.twitter|rt @|twimg\.com"
