@@ -33,7 +33,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/scan_throughput.py
+	$(BIN)/python benchmarks/end_to_end.py
 
 eval: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev-corpus ../shared/eval/dev-labels.tsv --show-misses

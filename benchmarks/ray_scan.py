@@ -12,7 +12,7 @@ markers) as `--files` parquet files, then times three scans of those files:
 It checks that all three report the same findings and prints rows/s, MB/s and the ratio
 to local. Ray start-up is timed apart and not counted.
 
-    python benchmarks/ray_scan.py [--mb 200] [--files 16] [--address auto] [--data-dir /shared/tmp]
+    python benchmarks/ray_scan.py [--mb 200] [--files 16] [--cpus N] [--address auto] [--data-dir /shared/tmp]
 
 On a cluster, pass `--address` (or set RAY_ADDRESS) and a `--data-dir` every node can read.
 """
@@ -49,6 +49,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--address", default=os.environ.get("RAY_ADDRESS"), help="Ray cluster (default: local)")
     ap.add_argument("--data-dir", help="where to write the corpus (must be visible to every Ray node)")
+    ap.add_argument("--cpus", type=int, help="CPUs for a local Ray (default: all), to see how it scales")
     args = ap.parse_args()
 
     import ray
@@ -80,7 +81,7 @@ def main() -> int:
     if args.address:
         ray.init(address=args.address, logging_level="WARNING", log_to_driver=False)
     else:
-        ray.init(include_dashboard=False, logging_level="WARNING", log_to_driver=False)
+        ray.init(include_dashboard=False, logging_level="WARNING", log_to_driver=False, num_cpus=args.cpus)
     ray.data.DataContext.get_current().enable_progress_bars = False
     cpus = int(ray.cluster_resources().get("CPU", 0))
     print(

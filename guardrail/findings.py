@@ -204,6 +204,7 @@ class ScanInfo:
     rows_scanned: int = 0
     rows_total: int | None = None
     bytes_scanned: int = 0
+    engine: str | None = None  # the prefilter that picked candidates: "hyperscan" or "re2"
 
     def describe(self) -> str:
         if self.mode == "none":
@@ -216,6 +217,8 @@ class ScanInfo:
         if self.rows_total is not None:
             out["rows_total"] = self.rows_total
         out["bytes_scanned"] = self.bytes_scanned
+        if self.engine is not None:
+            out["engine"] = self.engine
         return out
 
 

@@ -15,20 +15,23 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from guardrail.config import GuardrailConfig
 from guardrail.detectors.records import unreadable_input
 from guardrail.findings import Evidence, Location, Problem, internal_error
 from guardrail.readers import file_bounds as bounds
 from guardrail.readers import format_readers as rd
+from guardrail.readers import pool
 from guardrail.readers.file_types import DATA_SUFFIXES, PARQUET_SUFFIXES, TEXT_LIKE_SUFFIXES, data_suffix
-from guardrail.readers.textchunks import Chunk, chunks, sampled_blocks
+from guardrail.readers.pool import Part, PartResult
+from guardrail.readers.textchunks import Chunk, Recoded, chunks, sampled_blocks, utf_encoding
 from guardrail.scan.progress import Progress
 from guardrail.scan.scanner import RecordScanner
 
@@ -81,15 +84,38 @@ def _open(f: DataFile) -> BinaryIO:
                     + (f" ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if names else "")
                 )
             return bounds.budgeted(archive.open(names[0]), size)  # type: ignore[arg-type]
-    return open(path, "rb")
+    return bounds.open_regular(f.path)
 
 
-def _json_is_document(f: BinaryIO, seekable: bool) -> bool:
+def _open_text(f: DataFile) -> BinaryIO:
+    """`_open`, with UTF-16/32 text re-encoded to UTF-8 on the fly (compressed files too)."""
+    fh = _open(f)
+    if data_suffix(f.path) in (*PARQUET_SUFFIXES, ".arrow", ".tar"):
+        return fh
+    if not fh.seekable():
+        stream, encoding = bounds.unicode_text(fh)
+        if encoding is not None:
+            stream.guardrail_encoding = encoding  # type: ignore[attr-defined]
+        return stream
+    head = fh.read(4096)
+    fh.seek(0)
+    encoding = utf_encoding(head)
+    return Recoded(fh, encoding) if encoding else fh  # type: ignore[return-value]
+
+
+def _text_encoding(fh: BinaryIO) -> str | None:
+    """The UTF-16/32 codec `_open_text` decoded `fh` from, if any."""
+    return fh.encoding if isinstance(fh, Recoded) else getattr(fh, "guardrail_encoding", None)
+
+
+def _json_is_document(f: BinaryIO, seekable: bool = True) -> bool:
     if seekable:
         head = f.read(1 << 16)
         f.seek(0)
+    elif hasattr(f, "peek"):
+        head = f.peek(1 << 16)[: 1 << 16]
     else:
-        head = f.peek(1 << 16)[: 1 << 16]  # type: ignore[attr-defined]
+        return False
     text = head.lstrip()
     if text.startswith(b"["):
         return True
@@ -111,20 +137,34 @@ def _bernoulli(stream: Iterator[Chunk], keep: float, seed: str) -> Iterator[Chun
             yield Chunk(chunk.data, None, chunk.bad_utf8_line)
 
 
-def _batches(f: DataFile, fh: BinaryIO, rep: rd.Reporter, budget: int | None, seed: str) -> rd.Batches:
+def _parquet(f: DataFile, fh: BinaryIO, budget: int | None, seed: str) -> tuple[rd.Batches, dict[str, Any]]:
+    """Parquet batches of the columns that can hold text, and what the scanner must know of the rest."""
+    import pyarrow.parquet as pq
+
+    from guardrail.readers.parquet import projection
+
+    source: str | pa.Buffer = str(f.path) if not f.compression else pa.py_buffer(fh.read())
+    pf = pq.ParquetFile(source if isinstance(source, str) else pa.BufferReader(source))
+    bounds.check_parquet(pf.metadata)
+    columns, unread = projection(pf)
+    rows = None if budget is None else max(100, budget // 1024)
+    batches = rd.parquet_batches(
+        source, sample_rows=rows, seed=int(seed.rsplit(":", 1)[-1] or 0), columns=columns
+    )
+    return batches, {"schema": pf.schema_arrow, "unread": unread}
+
+
+def _batches(
+    f: DataFile, fh: BinaryIO, rep: rd.Reporter, budget: int | None, seed: str, sifted: bool, line: int = 1
+) -> rd.Batches:
     fmt = data_suffix(f.path)
-    if fmt in PARQUET_SUFFIXES:
-        source: BinaryIO | str = str(f.path) if not f.compression else io.BytesIO(fh.read())
-        bounds.check_parquet(pq.read_metadata(source))
-        rows = None if budget is None else max(100, budget // 1024)
-        return rd.parquet_batches(source, sample_rows=rows, seed=int(seed.rsplit(":", 1)[-1] or 0))
     if fmt == ".arrow":
         return rd.arrow_batches(str(f.path) if not f.compression else pa.py_buffer(fh.read()))
     if fmt == ".tar":
         from guardrail.readers.webdataset import tar_batches
 
         return tar_batches(fh, rep)
-    fh, encoding = bounds.unicode_text(fh)
+    encoding = _text_encoding(fh)
     if encoding is not None:
         rep.note(f"{f.display} is {encoding.upper()} text; it was decoded to UTF-8 and scanned")
     seekable = not f.compression and encoding is None
@@ -138,8 +178,8 @@ def _batches(f: DataFile, fh: BinaryIO, rep: rd.Reporter, budget: int | None, se
         return rd.json_document_batches(fh, rep, f.display)
     quotes = fmt in (".csv", ".tsv")
     if budget is None:
-        stream: Iterator[Chunk] = chunks(fh, quotes=quotes)
-    elif not seekable:
+        stream: Iterator[Chunk] = chunks(fh, quotes=quotes, line=line)
+    elif not seekable:  # compressed or re-encoded: not seekable by byte offset
         stream = _bernoulli(chunks(fh, quotes=quotes, size=1 << 20), budget / f.estimated_bytes, seed)
     else:
         stream = sampled_blocks(fh, f.path.stat().st_size, budget_bytes=budget, seed=seed, quotes=quotes)
@@ -148,10 +188,10 @@ def _batches(f: DataFile, fh: BinaryIO, rep: rd.Reporter, budget: int | None, se
         header = None
         if budget is not None:
             header = rd.parse_header(fh.readline(), delimiter) if seekable else None
-        return rd.csv_batches(stream, rep, delimiter, header)
+        return rd.csv_batches(stream, rep, delimiter, header, sifted=sifted)
     if fmt == ".txt" or fmt in TEXT_LIKE_SUFFIXES:
-        return rd.text_batches(stream, rep)
-    return rd.jsonl_batches(stream, rep)
+        return rd.text_batches(stream, rep, sifted=sifted)
+    return rd.jsonl_batches(stream, rep, sifted=sifted)
 
 
 def scan_files(
@@ -161,12 +201,15 @@ def scan_files(
     target: str,
     progress: bool = False,
     scanner: RecordScanner | None = None,
+    sifted: bool = True,
+    parallel: bool = True,
 ) -> Evidence:
     """Scan every file of a target into one evidence.
 
     Everything is scanned when the files add up to at most `config.full_scan_max_bytes`;
     otherwise each file contributes seeded blocks in proportion to its size, so every split
-    and config is sampled, and the evidence says "sample".
+    and config is sampled, and the evidence says "sample". A large full scan is spread over
+    the machine's cores (files and line ranges) and merged in data order.
 
     Args:
         files: The target's data files with their splits and configs.
@@ -174,6 +217,9 @@ def scan_files(
         target: The target string, for the evidence.
         progress: Show a progress bar (if datasets' bars are enabled).
         scanner: A scanner to add to (a new one by default).
+        sifted: Prefilter line files on their raw bytes and parse only candidate lines
+            (a full scan only; False parses every line, for comparison).
+        parallel: Use a process pool when the scan is large enough (False: this process only).
 
     Returns:
         The records evidence; unreadable files are problems naming the file.
@@ -183,10 +229,43 @@ def scan_files(
     sample = total > config.full_scan_max_bytes
     budget_all = min(config.full_scan_max_bytes, max(8 << 20, config.sample_rows * 1024))
     with Progress(progress, f"guardrail: scanning {target}") as bar:
+        if (
+            not sample
+            and parallel
+            and pool.scan(
+                files,
+                scanner,
+                bar,
+                work=partial(_scan_part, config, sifted),
+                finish=finish_file,
+                splittable=_splittable,
+            )
+        ):
+            return scanner.evidence(target, mode="full")
         for f in files:
             budget = max(1 << 18, budget_all * f.estimated_bytes // max(total, 1)) if sample else None
-            _scan_file(f, scanner, budget, f"{config.seed}:{f.display}:{config.seed}", bar)
+            before = scanner.rows_scanned
+            result = _scan_file(f, scanner, budget, _seed(config, f), bar, sifted)
+            finish_file(f, scanner, [result], scanner.rows_scanned - before, sampled=budget is not None)
     return scanner.evidence(target, mode="sample" if sample else "full")
+
+
+def _scan_part(
+    config: GuardrailConfig, sifted: bool, f: DataFile, part: Part | None
+) -> tuple[RecordScanner, PartResult]:
+    """One part of a file into a scanner of its own (run in a pool worker)."""
+    scanner = RecordScanner(config)
+    return scanner, _scan_file(f, scanner, None, _seed(config, f), None, sifted, part)
+
+
+def _splittable(f: DataFile) -> bool:
+    """Whether a line file may be cut into byte ranges: UTF-8 lines, not one JSON document."""
+    with _open_text(f) as fh:
+        return not isinstance(fh, Recoded) and not (data_suffix(f.path) == ".json" and _json_is_document(fh))
+
+
+def _seed(config: GuardrailConfig, f: DataFile) -> str:
+    return f"{config.seed}:{f.display}:{config.seed}"
 
 
 # What a bad file raises from the readers and decompressors. Anything else (a TypeError, a
@@ -209,19 +288,60 @@ class _ScanFailed(Exception):
     """The scanner (guardrail's own code) failed on a batch the reader produced."""
 
 
-def _scan_file(f: DataFile, scanner: RecordScanner, budget: int | None, seed: str, bar: Progress) -> None:
+def _scan(scanner: RecordScanner, batch: Any, **kwargs: Any) -> None:
+    try:
+        scanner.scan_batch(batch, **kwargs)
+    except Exception as exc:
+        raise _ScanFailed() from exc
+
+
+def _scan_file(
+    f: DataFile,
+    scanner: RecordScanner,
+    budget: int | None,
+    seed: str,
+    bar: Progress | None,
+    sifted: bool = True,
+    part: Part | None = None,
+) -> PartResult:
     rep = rd.Reporter(scanner, f.display, sampled=budget is not None)
     before = scanner.rows_scanned
+    rows = 0
     try:
-        with _open(f) as fh:
-            for offset, batch in _batches(f, fh, rep, budget, seed):
-                try:
-                    scanner.scan_batch(
-                        batch, split=f.split, config_name=f.config, row_offset=offset, path=f.display
+        with _open_part(f, part) as (fh, first_line):
+            extra: dict[str, Any] = {}
+            if data_suffix(f.path) in PARQUET_SUFFIXES:
+                batches, extra = _parquet(f, fh, budget, seed)
+            else:
+                batches = _batches(f, fh, rep, budget, seed, sifted and budget is None, first_line)
+            for offset, batch in batches:
+                if isinstance(batch, rd.Sparse):
+                    scanner.count_rows(batch.skipped, batch.skipped_bytes, config_name=f.config)
+                    if batch.batch is not None:
+                        _scan(
+                            scanner,
+                            batch.batch,
+                            split=f.split,
+                            config_name=f.config,
+                            path=f.display,
+                            rows=batch.rows,
+                        )
+                        scanner.mark_seen(batch.seen)
+                    n = batch.skipped + len(batch.rows)
+                else:
+                    _scan(
+                        scanner,
+                        batch,
+                        split=f.split,
+                        config_name=f.config,
+                        row_offset=offset,
+                        path=f.display,
+                        **extra,
                     )
-                except Exception as exc:
-                    raise _ScanFailed() from exc
-                bar.update(batch.num_rows)
+                    n = batch.num_rows
+                rows += n if offset is not None else 0
+                if bar is not None:
+                    bar.update(n)
     except bounds.LimitExceeded as exc:
         scanner.add_problem(
             Problem(
@@ -230,12 +350,12 @@ def _scan_file(f: DataFile, scanner: RecordScanner, budget: int | None, seed: st
                 "fix, split or remove the file, or allowlist the target with a reason",
             )
         )
-        return
+        return PartResult(rows, scanner.rows_scanned - before, failed=True)
     except _ScanFailed as failed:
         # A bug in guardrail, not in the file: never reported as "unreadable", and it blocks.
         assert failed.__cause__ is not None
         scanner.add_problem(internal_error(f.display, failed.__cause__))
-        return
+        return PartResult(rows, scanner.rows_scanned - before, failed=True)
     except UNREADABLE as exc:
         scanner.add_problem(
             Problem(
@@ -244,12 +364,57 @@ def _scan_file(f: DataFile, scanner: RecordScanner, budget: int | None, seed: st
                 "fix or remove the file, or allowlist the target with a reason",
             )
         )
-        return
+        return PartResult(rows, scanner.rows_scanned - before, failed=True)
     except Exception as exc:  # a bug in a reader: the file may be fine
         scanner.add_problem(internal_error(f.display, exc))
+        return PartResult(rows, scanner.rows_scanned - before, failed=True)
+    return PartResult(rows, scanner.rows_scanned - before, rep.malformed, rep.first_malformed)
+
+
+def finish_file(
+    f: DataFile, scanner: RecordScanner, parts: Sequence[PartResult], scanned: int, *, sampled: bool
+) -> None:
+    """The per-file findings that need the whole file: bad lines in all, or no records at all."""
+    if any(p.failed for p in parts):
         return
+    rep = rd.Reporter(scanner, f.display, sampled=sampled)
+    rep.malformed = sum(p.malformed for p in parts)
+    rep.first_malformed = next((p.first_malformed for p in parts if p.first_malformed), None)
     rep.finish()
-    if scanner.rows_scanned == before and rep.malformed == 0:
+    if scanned == 0 and rep.malformed == 0:
         scanner.add_input_finding(
             unreadable_input.EMPTY, f"{f.display} holds no records.", Location(path=f.display), f.display
         )
+
+
+@contextmanager
+def _open_part(f: DataFile, part: Part | None) -> Iterator[tuple[BinaryIO, int]]:
+    """The file (UTF-16/32 re-encoded), or its byte range, and the line number it starts at."""
+    if part is None:
+        with _open_text(f) as fh:
+            yield fh, 1
+        return
+    with open(f.path, "rb") as fh:
+        line = 1
+        while fh.tell() < part.start:  # count the lines before the range: a fast pass, no parse
+            line += fh.read(min(CHUNK_READ, part.start - fh.tell())).count(b"\n")
+        yield _Limited(fh, part.stop - part.start), line  # type: ignore[misc]  # a binary reader
+
+
+CHUNK_READ = 8 << 20
+
+
+class _Limited(io.RawIOBase):
+    """At most `size` bytes of `f` from where it stands."""
+
+    def __init__(self, f: BinaryIO, size: int) -> None:
+        self._f, self._left = f, size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        n = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._f.read(n)
+        self._left -= len(data)
+        return data

@@ -13,8 +13,10 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.json as paj
@@ -23,13 +25,43 @@ import pyarrow.parquet as pq
 from guardrail.detectors.records import unreadable_input
 from guardrail.findings import Location, Problem
 from guardrail.readers.file_bounds import MAX_JSON_DOCUMENT_BYTES, LimitExceeded
+from guardrail.readers.linefilter import Sift, sift
 from guardrail.readers.textchunks import Chunk
 from guardrail.scan.scanner import RecordScanner
 
 RAW_COLUMN = "<raw line>"
 BATCH_ROWS = 65_536
 
-Batches = Iterator[tuple[int | None, pa.RecordBatch]]
+
+@dataclass(frozen=True)
+class Sparse:
+    """A chunk read through the raw-bytes prefilter: rows counted unparsed, and the candidates.
+
+    Args:
+        skipped: Rows counted without being parsed (no candidate on their line).
+        skipped_bytes: Their size in bytes.
+        batch: The parsed candidate rows, or None.
+        rows: The file row of each row of `batch`.
+    """
+
+    skipped: int
+    skipped_bytes: int
+    batch: pa.RecordBatch | None
+    rows: np.ndarray
+    seen: tuple[str, ...] = ()  # columns null in `batch` but present in a skipped row (so not null)
+
+
+Batches = Iterator[tuple[int | None, pa.RecordBatch | Sparse]]
+
+
+def _sparse(s: Sift, chunk: Chunk, row: int, parsed: pa.Table | None, no_row: np.ndarray) -> Sparse:
+    """Place the candidates' rows among the chunk's rows; `no_row` marks candidates that gave none."""
+    before = np.cumsum(no_row) - no_row  # candidate lines without a row before each candidate
+    rows = (row + s.index - before)[~no_row.astype(bool)]
+    skipped = s.lines - len(s.index)
+    nbytes = len(chunk.data) - sum(len(t) + 1 for t in s.text)
+    batch = parsed.combine_chunks().to_batches()[0] if parsed is not None and parsed.num_rows else None
+    return Sparse(skipped, max(nbytes, 0), batch, rows.astype(np.int64))
 
 
 class Reporter:
@@ -86,18 +118,47 @@ def _raw(lines: list[str]) -> pa.RecordBatch:
 
 def records_table(records: list[object]) -> pa.Table:
     rows = [r if isinstance(r, dict) else {"value": r} for r in records]
+    # Every key of every record: `from_pylist` would take the columns of the first record
+    # only, and a field that first appears later would go unscanned.
+    keys = list(dict.fromkeys(k for r in rows for k in r))
     try:
-        return pa.Table.from_pylist(rows)
+        return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         # Types that differ between records: keep strings, serialise the rest as JSON.
-        text = [{k: v if isinstance(v, str) else json.dumps(v) for k, v in r.items()} for r in rows]
-        return pa.Table.from_pylist(text)
+        text = {
+            k: [None if (v := r.get(k)) is None else v if isinstance(v, str) else json.dumps(v) for r in rows]
+            for k in keys
+        }
+        return pa.Table.from_pydict(text)
 
 
-def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter) -> Batches:
+# Candidate lines of several chunks are parsed and scanned together: a parse or a scan has a
+# fixed cost that would otherwise dominate when a chunk holds only a few candidates.
+SIFT_HOLD_BYTES = 64 << 20
+_BOM = "\ufeff".encode()
+
+
+def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False) -> Batches:
     row = 0
+    held: list[tuple[Chunk, Sift]] = []
+    held_bytes = 0
     for chunk in chunks:
         rep.bad_utf8(chunk)
+        s = sift(chunk.data, "json") if sifted and chunk.first_line is not None else None
+        if s is not None:
+            held.append((chunk, s))
+            held_bytes += len(chunk.data)
+            if held_bytes < SIFT_HOLD_BYTES:
+                continue
+        if held:
+            sparse, raw = _jsonl_sifted(held, row, rep)
+            if raw:  # bad lines first, as the full parse hands them over
+                yield None, _raw(raw)
+            yield row, sparse
+            row += sparse.skipped + len(sparse.rows)
+            held, held_bytes = [], 0
+        if s is not None:
+            continue
         offset = row if chunk.first_line is not None else None
         try:
             opts = paj.ReadOptions(use_threads=False, block_size=max(len(chunk.data) + 1, 1 << 20))
@@ -112,6 +173,80 @@ def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter) -> Batches:
             if offset is not None:
                 offset += batch.num_rows
         row += sum(b.num_rows for b in batches)
+    if held:
+        sparse, raw = _jsonl_sifted(held, row, rep)
+        if raw:
+            yield None, _raw(raw)
+        yield row, sparse
+
+
+def _jsonl_sifted(held: list[tuple[Chunk, Sift]], row: int, rep: Reporter) -> tuple[Sparse, list[str]]:
+    """Parse only the candidate lines of `held` chunks, with the full parse's rules for blank and bad lines."""
+    texts = [
+        # A BOM opens the file, not its first record (pyarrow skips it at the start of a read).
+        t.removeprefix(_BOM) if c.first_line == 1 and i == 0 else t
+        for c, s in held
+        for i, t in zip(s.index.tolist(), s.text, strict=True)
+    ]
+    no_row = np.array([not t.strip() for t in texts], dtype=np.int64)  # blank: no row
+    lines = [t for t in texts if t.strip()]
+    raw: list[str] = []
+    parsed: pa.Table | None = None
+    if lines:
+        try:
+            data = b"\n".join(lines)
+            opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
+            parsed = paj.read_json(io.BytesIO(data), read_options=opts)
+            if parsed.num_rows != len(lines):
+                raise pa.ArrowInvalid("row count")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = None
+    if parsed is None and lines:
+        good: list[object] = []
+        k = 0
+        for chunk, s in held:
+            for i in s.index.tolist():
+                if not no_row[k]:
+                    line = texts[k].decode("utf-8")
+                    try:
+                        good.append(json.loads(line))
+                    except json.JSONDecodeError:
+                        rep.malformed_row((chunk.first_line or 0) + i, line[:200])
+                        raw.append(line)
+                        no_row[k] = 1
+                k += 1
+        parsed = records_table(good) if good else None
+    # Place each candidate's row among its chunk's rows: lines without a row before it shift it.
+    rows: list[np.ndarray] = []
+    skipped = nbytes = k = 0
+    for chunk, s in held:
+        mine = no_row[k : k + len(s.index)]
+        k += len(s.index)
+        rows.append((row + s.index - (np.cumsum(mine) - mine))[~mine.astype(bool)])
+        row += s.lines - int(mine.sum())
+        skipped += s.lines - len(s.index)
+        nbytes += len(chunk.data) - sum(len(t) + 1 for t in s.text)
+    batch = parsed.combine_chunks().to_batches()[0] if parsed is not None and parsed.num_rows else None
+    seen: tuple[str, ...] = ()
+    if batch is not None and skipped:
+        # A skipped line holds no `null`: a key it has is not null there. Rare, so a plain search.
+        seen = tuple(
+            name
+            for name, col in zip(batch.schema.names, batch.columns, strict=True)
+            if col.null_count == len(col) and any(_key_in_skipped(c.data, s, name) for c, s in held)
+        )
+    return Sparse(skipped, max(nbytes, 0), batch, np.concatenate(rows).astype(np.int64), seen), raw
+
+
+def _key_in_skipped(data: bytes, s: Sift, name: str) -> bool:
+    key = json.dumps(name, ensure_ascii=False).encode("utf-8")
+    candidates = set(s.index.tolist())
+    pos = data.find(key)
+    while pos >= 0:
+        if data.count(b"\n", 0, pos) not in candidates:
+            return True
+        pos = data.find(key, pos + 1)
+    return False
 
 
 def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list[str]]:
@@ -119,6 +254,8 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
     good: list[object] = []
     raw: list[str] = []
     for i, line in enumerate(chunk.data.decode("utf-8").split("\n")):
+        if i == 0 and chunk.first_line == 1:
+            line = line.removeprefix("\ufeff")  # the file's BOM, as pyarrow skips it
         if not line.strip():
             continue
         try:
@@ -133,7 +270,12 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
 
 
 def csv_batches(
-    chunks: Iterator[Chunk], rep: Reporter, delimiter: str, header: list[str] | None = None
+    chunks: Iterator[Chunk],
+    rep: Reporter,
+    delimiter: str,
+    header: list[str] | None = None,
+    *,
+    sifted: bool = False,
 ) -> Batches:
     row = 0
     for chunk in chunks:
@@ -150,6 +292,14 @@ def csv_batches(
         else:
             line0 = chunk.first_line or 0  # 0: a sampled block, line numbers unknown
         if not data.strip():
+            continue
+        s = sift(data, "csv", columns=len(header), delimiter=delimiter.encode()) if sifted and line0 else None
+        if s is not None:
+            sparse, bad = _csv_sifted(s, Chunk(data, line0), row, rep, header, delimiter)
+            yield row, sparse
+            if bad:
+                yield None, _raw(bad)
+            row += sparse.skipped + len(sparse.rows)
             continue
         raw: list[str] = []
 
@@ -177,6 +327,36 @@ def csv_batches(
             yield None, _raw(raw)
 
 
+def _csv_sifted(
+    s: Sift, chunk: Chunk, row: int, rep: Reporter, header: list[str], delimiter: str
+) -> tuple[Sparse, list[str]]:
+    """Parse the candidate lines of a chunk without quotes, where a row is one line."""
+    sep = delimiter.encode()
+    no_row = np.zeros(len(s.text), dtype=np.int64)
+    keep: list[bytes] = []
+    raw: list[str] = []
+    for k, text in enumerate(s.text):
+        if not text or text == b"\r":  # an empty line: the CSV reader skips it
+            no_row[k] = 1
+        elif text.count(sep) != len(header) - 1:
+            line = text.decode("utf-8").rstrip("\r")
+            rep.malformed_row((chunk.first_line or 0) + int(s.index[k]), line[:200])
+            raw.append(line)
+            no_row[k] = 1
+        else:
+            keep.append(text)
+    parsed = None
+    if keep:
+        data = b"\n".join(keep) + b"\n"
+        parsed = pcsv.read_csv(
+            io.BytesIO(data),
+            read_options=pcsv.ReadOptions(column_names=header, use_threads=False, block_size=len(data) + 1),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter),
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header}),
+        )
+    return _sparse(s, chunk, row, parsed, no_row), raw
+
+
 def parse_header(line: bytes, delimiter: str) -> list[str]:
     names = next(csv.reader([line.decode("utf-8", "replace").rstrip("\r")], delimiter=delimiter), [])
     seen: dict[str, int] = {}
@@ -200,10 +380,18 @@ def _text_lines(data: bytes) -> list[str]:
     return lines
 
 
-def text_batches(chunks: Iterator[Chunk], rep: Reporter) -> Batches:
+def text_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False) -> Batches:
     row = 0
     for chunk in chunks:
         rep.bad_utf8(chunk)
+        s = sift(chunk.data, "text") if sifted and chunk.first_line is not None else None
+        if s is not None:
+            lines = _text_lines(b"\n".join(s.text))
+            parsed = pa.table({"text": pa.array(lines, pa.large_string())}) if lines else None
+            sparse = _sparse(s, chunk, row, parsed, np.zeros(len(s.text), dtype=np.int64))
+            yield row, sparse
+            row += sparse.skipped + len(sparse.rows)
+            continue
         lines = _text_lines(chunk.data)
         yield (
             (row if chunk.first_line is not None else None),
@@ -233,11 +421,20 @@ def json_document_batches(f: BinaryIO, rep: Reporter, display: str) -> Batches:
             yield start, batch
 
 
-def parquet_batches(source: BinaryIO | str, *, sample_rows: int | None, seed: int) -> Batches:
-    pf = pq.ParquetFile(source)
+def parquet_batches(
+    source: str | pa.Buffer,
+    *,
+    sample_rows: int | None,
+    seed: int,
+    columns: list[str] | None = None,
+) -> Batches:
+    """Row groups of a parquet file (only `columns`, when given), or a seeded sample of them."""
+    from guardrail.readers.parquet import row_group_batches
+
+    pf = pq.ParquetFile(source if isinstance(source, str) else pa.BufferReader(source))
     if sample_rows is None:
         row = 0
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+        for batch in row_group_batches(source, columns or pf.schema_arrow.names):
             yield row, batch
             row += batch.num_rows
         return
@@ -246,13 +443,13 @@ def parquet_batches(source: BinaryIO | str, *, sample_rows: int | None, seed: in
     md = pf.metadata
     starts = np.cumsum([0] + [md.row_group(i).num_rows for i in range(md.num_row_groups)])
     rng = np.random.default_rng(seed)
-    groups = sorted(rng.permutation(md.num_row_groups)[: max(1, min(md.num_row_groups, 16))])
-    per_group = max(1, sample_rows // len(groups))
-    for g in groups:
+    picks = sorted(rng.permutation(md.num_row_groups)[: max(1, min(md.num_row_groups, 16))])
+    per_group = max(1, sample_rows // len(picks))
+    for g in picks:
         # A seeded window per row group keeps row numbers exact and batches large.
         n = md.row_group(int(g)).num_rows
         start = int(rng.integers(0, max(1, n - per_group + 1)))
-        table = pf.read_row_group(int(g), use_threads=False).slice(start, per_group)
+        table = pf.read_row_group(int(g), columns=columns, use_threads=True).slice(start, per_group)
         for batch in table.to_batches(BATCH_ROWS):
             yield int(starts[g]) + start, batch
             start += batch.num_rows

@@ -7,6 +7,7 @@ stay whole); a chunk grows past its target only to finish one very long line.
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +34,24 @@ class Chunk:
     bad_utf8_line: int | None = None
 
 
+def _valid_utf8(data: bytes) -> bool:
+    """Arrow's SIMD validator: several times faster than decoding, and makes no copy."""
+    if data.isascii():
+        return True
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _clean(data: bytes, first_line: int | None) -> Chunk:
+    if _valid_utf8(data):
+        return Chunk(data, first_line)
     try:
         data.decode("utf-8")
         return Chunk(data, first_line)
@@ -51,11 +69,10 @@ def _cut(buf: bytes, quotes: bool) -> int:
     return cut + 1 if cut >= 0 else -1
 
 
-def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
-    """Read `f` to the end in newline-aligned chunks of about `size` bytes."""
+def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES, line: int = 1) -> Iterator[Chunk]:
+    """Read `f` to the end in newline-aligned chunks of about `size` bytes (`f` starts at `line`)."""
     pending: list[bytes] = []
     pending_len = 0
-    line = 1
     while True:
         data = f.read(size)
         if data:
@@ -122,3 +139,64 @@ def sampled_blocks(
         data += rest
         if data.strip():
             yield _clean(data, 1 if start == 0 else None)
+
+
+def utf_encoding(head: bytes) -> str | None:
+    """The UTF-16/UTF-32 codec of a text file, by its byte-order mark or its NUL pattern.
+
+    Such a file is valid UTF-8 byte by byte (ASCII with NULs between), so without this its
+    text would be scanned as `t\\0w\\0i...` and pass unseen. None for anything else.
+    """
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = head[: len(head) // 4 * 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    lanes = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    if lanes[1] > 0.9 and lanes[2] > 0.9 and lanes[3] > 0.9 and lanes[0] < 0.1:
+        return "utf-32-le"
+    if lanes[0] > 0.9 and lanes[1] > 0.9 and lanes[2] > 0.9 and lanes[3] < 0.1:
+        return "utf-32-be"
+    odd, even = (lanes[1] + lanes[3]) / 2, (lanes[0] + lanes[2]) / 2
+    if odd > 0.9 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.9 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+class Recoded(io.RawIOBase):
+    """A binary stream of UTF-16/32 text, read as UTF-8 bytes."""
+
+    def __init__(self, f: BinaryIO, encoding: str) -> None:
+        self.encoding = encoding
+        self._text = io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="")
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._text.close()
+        super().close()
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            out, self._pending = self._pending + self._text.read().encode("utf-8"), b""
+            return out
+        while len(self._pending) < size:
+            text = self._text.read(max(size // 2, 1))
+            if not text:
+                break
+            self._pending += text.encode("utf-8")
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def readline(self, size: int | None = -1) -> bytes:
+        if b"\n" in self._pending:
+            line, _, self._pending = self._pending.partition(b"\n")
+            return line + b"\n"
+        out, self._pending = self._pending + self._text.readline().encode("utf-8"), b""
+        return out

@@ -14,8 +14,15 @@ from guardrail.detectors.records import record_patterns as kn
 from guardrail.knowledge import x_platform
 from guardrail.scan.normalise import EVASION_MARKERS, EVASION_MARKERS_ASCII
 
+# In a whole buffer there are no value boundaries for `^...$`: any run of 18 digits is a
+# candidate there, and the anchored snowflake rule decides on the value.
+_SNOWFLAKE_IN_BUFFER = r"[0-9]{18}"
+# In a raw line a value that is only an id follows a quote, a delimiter, a space or the line
+# start, never a digit or a dot: that leaves out the long fractions JSON writes for floats.
+_SNOWFLAKE_IN_LINE = r"(?:^|[^0-9.])[0-9]{18}"
 
-def _literals() -> list[str]:
+
+def _literals(*, buffer: bool = False, line: bool = False) -> list[str]:
     kb, rk = x_platform(), kn.record_knowledge()
     hosts = [re.escape(d) for d in kb.all_domains if d not in kb.shortener_domains]
     shorteners = [re.escape(d) + "/" for d in kb.shortener_domains]
@@ -30,7 +37,7 @@ def _literals() -> list[str]:
         r"rt @",
         r"\(@",  # credit line of an embedded post
         *fields,
-        kn.SNOWFLAKE,
+        _SNOWFLAKE_IN_LINE if line else _SNOWFLAKE_IN_BUFFER if buffer else kn.SNOWFLAKE,
     ]
 
 
@@ -44,3 +51,27 @@ def prefilter() -> str:
 def prefilter_bytes() -> str:
     """The same for binary columns, where RE2 sees Latin-1 bytes: ASCII forms only."""
     return "|".join([*_literals(), *EVASION_MARKERS_ASCII])
+
+
+@cache
+def string_parts() -> tuple[str, ...]:
+    """The string prefilter as separate patterns, for whole UTF-8 buffers (Hyperscan)."""
+    return (*_literals(buffer=True), *EVASION_MARKERS)
+
+
+@cache
+def binary_parts() -> tuple[str, ...]:
+    """The binary prefilter as separate patterns, for whole byte buffers (ASCII forms only)."""
+    return (*_literals(buffer=True), *EVASION_MARKERS_ASCII)
+
+
+@cache
+def line_parts() -> tuple[str, ...]:
+    """The string prefilter as separate patterns, for the raw bytes of a line file."""
+    return (*_literals(line=True), *EVASION_MARKERS)
+
+
+@cache
+def raw_prefilter() -> str:
+    """The string prefilter for a raw line of a file (RE2, `ignore_case=True`)."""
+    return "|".join(line_parts())

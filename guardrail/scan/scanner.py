@@ -25,8 +25,8 @@ from guardrail.rules import Rule
 from guardrail.scan.batch_bounds import MAX_NESTING, bounded_leaves, nesting_depth, too_deep
 from guardrail.scan.columns import Leaf, field_paths
 from guardrail.scan.hits import CERTAIN_POST_SIGNALS, Hits, certain_posts, count_rows
+from guardrail.scan.matcher import matcher
 from guardrail.scan.normalise import normalise
-from guardrail.scan.prefilter import prefilter, prefilter_bytes
 
 HUGE_VALUE_BYTES = 32 * 1024 * 1024
 _SIGNALS: dict[str, ValueSignal] = {s.key: s for s in VALUE_SIGNALS}
@@ -102,6 +102,9 @@ class RecordScanner:
         config_name: str | None = None,
         row_offset: int | None = 0,
         path: str | None = None,
+        schema: pa.Schema | None = None,
+        unread: Mapping[str, bool] | None = None,
+        rows: np.ndarray | None = None,
     ) -> None:
         """Scan one batch of records.
 
@@ -113,17 +116,38 @@ class RecordScanner:
             row_offset: Index of the batch's first row within its split or file; None when
                 unknown (a sampled block of a text file), and locations then omit the row.
             path: The file the rows came from, for locations.
+            schema: The file's whole schema, when `batch` holds only the columns that can
+                carry text (a parquet projection); the shape rules judge every field.
+            unread: Top-level columns left out of `batch`, each with whether it holds any
+                non-null value (from the file's statistics), for the null-column finding.
+            rows: The row index of each row of `batch`, when they are not consecutive (the
+                candidate lines of a prefiltered file); `row_offset` is then ignored.
 
         Raises:
             TypeError: if `batch` is none of the accepted types.
         """
+        done = 0
         for part in _as_batches(batch):
+            at = None if rows is None else rows[done : done + part.num_rows]
             if too_deep(part.schema):
                 self._refuse_deep(part, path)
             else:
-                self._scan_one(part, split, config_name, row_offset, path)
+                self._scan_one(part, split, config_name, row_offset, path, schema, unread or {}, at)
+            done += part.num_rows
             if row_offset is not None:
                 row_offset += part.num_rows
+
+    def mark_seen(self, columns: tuple[str, ...]) -> None:
+        """Columns known to hold a value in rows that were counted but not parsed."""
+        for name in columns:
+            if name in self._columns:
+                self._columns[name] = (True, self._columns[name][1])
+
+    def count_rows(self, n: int, nbytes: int, *, config_name: str | None = None) -> None:
+        """Count rows that were read but need no parse: the prefilter found nothing on their lines."""
+        self.rows_scanned += n
+        self.bytes_scanned += nbytes
+        self._scanned[config_name] = self._scanned.get(config_name, 0) + n
 
     def merge(self, other: RecordScanner, *, row_offsets: Mapping[str | None, int] | None = None) -> None:
         """Add a scanner that read later rows, as if this one had read them next.
@@ -157,7 +181,7 @@ class RecordScanner:
             self._columns[column] = (seen or bool(mine and mine[0]), mine[1] if mine else where)
         for ikey, finding in other._input.items():
             self._input.setdefault(ikey, finding)
-        self._problems.extend(other._problems)
+        self._problems.extend(p for p in other._problems if p not in self._problems)
         for note in other._notes:
             self.add_note(note)
 
@@ -211,7 +235,8 @@ class RecordScanner:
         Returns:
             An `Evidence` with findings, problems, notes and `ScanInfo`.
         """
-        scan = ScanInfo(mode, self.rows_scanned, rows_total, self.bytes_scanned)
+        engine = matcher().name if self.rows_scanned else None
+        scan = ScanInfo(mode, self.rows_scanned, rows_total, self.bytes_scanned, engine)
         return Evidence(
             target=target,
             findings=self.findings(),
@@ -266,6 +291,9 @@ class RecordScanner:
         config: str | None,
         offset: int | None,
         path: str | None,
+        schema: pa.Schema | None,
+        unread: Mapping[str, bool],
+        rows: np.ndarray | None,
     ) -> None:
         n = batch.num_rows
         self.rows_scanned += n
@@ -274,10 +302,13 @@ class RecordScanner:
         if n == 0:
             return
         where = Example(config, split, None, "", "", path)
-        self._check_schema(batch.schema, config, n, where)
-        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        self._check_schema(schema or batch.schema, config, n, where)
+        nonnull = {
+            name: c.null_count < len(c) for name, c in zip(batch.schema.names, batch.columns, strict=True)
+        }
+        for name in schema.names if schema is not None else batch.schema.names:
             seen, first = self._columns.get(name, (False, Example(config, split, None, name, "", path)))
-            self._columns[name] = (seen or column.null_count < len(column), first)
+            self._columns[name] = (seen or nonnull.get(name, unread.get(name, True)), first)
         hits: dict[str, Hits] = {}
         for leaf in bounded_leaves(batch):
             self._scan_leaf(leaf, hits, path)
@@ -291,7 +322,7 @@ class RecordScanner:
                 tally.certain += int(np.intersect1d(np.concatenate(h.post_like), certain).size)
             if tally.first is None and h.example is not None:
                 row, column, span = h.example
-                at = None if offset is None else offset + row
+                at = int(rows[row]) if rows is not None else None if offset is None else offset + row
                 tally.first = Example(config, split, at, column, span, path)
 
     def _check_schema(self, schema: pa.Schema, config: str | None, n: int, where: Example) -> None:
@@ -329,8 +360,7 @@ class RecordScanner:
                 Location(path=path, column=leaf.path),
                 leaf.path,
             )
-        pattern = prefilter_bytes() if leaf.kind == "binary" else prefilter()
-        idx = pc.indices_nonzero(pc.match_substring_regex(values, pattern, ignore_case=True)).to_numpy()
+        idx = matcher().candidates(values, binary=leaf.kind == "binary")
         provenance = _is_provenance(leaf)
         if idx.size:
             signals = [

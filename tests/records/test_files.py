@@ -100,6 +100,12 @@ def test_bad_input_is_a_finding_naming_file_and_line(
 def test_malformed_line_number(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": oops}\n')
+    # Parsing every line finds any bad one; the raw-bytes prefilter only parses lines that
+    # could hide something, and a line that is an object from `{` to `}` is not one of them.
+    full = scan_files([DataFile(path, path.name)], GuardrailConfig(), target=path.name, sifted=False)
+    [f] = [f for f in full.findings if f.rule_id == "GR421"]
+    assert f.location.line == 3 and "line 3" in f.message
+    path.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": "oo\n{"text": "c"}\n')  # truncated line
     [f] = [f for f in _scan(path).findings if f.rule_id == "GR421"]
     assert f.location.line == 3 and "line 3" in f.message
 

@@ -213,7 +213,8 @@ def test_a_crash_in_guardrail_blocks_under_every_configuration(
         folder = Path(tmp) / "ds"
         folder.mkdir()
         (folder / "README.md").write_text("---\nlicense: mit\n---\n# Garden notes\n\nSoil and seeds.\n")
-        write_data(folder, "jsonl", "utf-8", "", CLEAN * 3, 0)
+        # One candidate row, so the prefilter hands the scanner something: every crash point runs.
+        write_data(folder, "jsonl", "utf-8", "", [*CLEAN * 3, "see https://t.co/AbCdEf1234"], 0)
         config = GuardrailConfig(fail_open=fail_open, warnings_as_errors=warnings_as_errors)
         with mock.patch(point, side_effect=error("injected bug"), autospec=True):
             report = check([str(folder)], config)

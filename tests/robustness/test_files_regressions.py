@@ -413,7 +413,8 @@ def test_scanner_bug_is_an_internal_error_not_an_unreadable_file(
         raise ValueError("scanner bug")
 
     monkeypatch.setattr(RecordScanner, "_scan_leaf", broken)
-    (tmp_path / "clean.jsonl").write_text(jsonl(CLEAN_ROWS))
+    # One candidate row, so the raw-bytes prefilter hands the scanner a batch to crash on.
+    (tmp_path / "clean.jsonl").write_text(jsonl([*CLEAN_ROWS, X_ROWS[0]]))
     report = check([str(tmp_path / "clean.jsonl")], GuardrailConfig(fail_open=True))
     assert codes(report.targets[0]) == ["internal-error"]
     assert report.exit_code == 1  # fail_open waives unreadable data, never guardrail's bugs

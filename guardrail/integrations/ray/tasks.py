@@ -76,6 +76,6 @@ def scan_file_rows(batch: pa.Table, *, config: GuardrailConfig) -> pa.Table:
     for row in batch.to_pylist():
         f = DataFile(Path(row["path"]), row["display"], row["split"] or None, row["config"] or None)
         scanner = RecordScanner(config)
-        scan_files([f], config, target=f.display, scanner=scanner)
+        scan_files([f], config, target=f.display, scanner=scanner, parallel=False)  # Ray spreads the work
         partials.append(Partial(scanner))
     return _result(partials)

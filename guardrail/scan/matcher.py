@@ -1,0 +1,179 @@
+"""The prefilter engine: find candidate values over whole Arrow buffers, not value by value.
+
+A string column chunk is one contiguous UTF-8 data buffer plus an offsets array. Hyperscan
+(SIMD multi-pattern matching, several GB/s on one core) runs once over the data buffer; each
+hit's end offset is mapped back to its value through the offsets array, and the scan resumes
+at the start of the next value, so a value costs one callback however often it matches.
+Where Hyperscan has no wheel, Arrow's RE2 kernel runs the same alternation per value (in
+C++, no Python per value). Both are case-insensitive without lower-cased copies of the data
+(`HS_FLAG_CASELESS`, RE2 `ignore_case`), and both only pick candidates: the exact rules run
+on candidates afterwards, so the two engines give the same findings.
+
+The engine is chosen once per process; `GUARDRAIL_PREFILTER=re2` forces the fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from guardrail.scan.prefilter import (
+    binary_parts,
+    line_parts,
+    prefilter,
+    prefilter_bytes,
+    raw_prefilter,
+    string_parts,
+)
+
+ENGINE_ENV = "GUARDRAIL_PREFILTER"
+
+# Hyperscan's case folding is ASCII-only, RE2's is Unicode simple folding: RE2 `(?i)s`
+# also matches U+017F (long s) and `(?i)k` U+212A (Kelvin sign). The exact rules run on
+# RE2, so these two characters make a value a candidate to keep the prefilter a superset.
+_RE2_ONLY_FOLDS = r"[\x{017F}\x{212A}]"
+
+
+class Matcher(Protocol):
+    """Picks candidate values; `name` is reported in the scan info."""
+
+    name: str
+
+    def candidates(self, values: pa.Array, *, binary: bool) -> np.ndarray:
+        """Indices of the values of a string/binary array that may hold a match."""
+        ...
+
+    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(start, end) of each line of `data` that may hold a match or one of `extra`."""
+        ...
+
+
+def _data_and_offsets(values: pa.Array) -> tuple[memoryview, np.ndarray]:
+    """The data buffer span of `values` and its value offsets rebased to that span (no copy)."""
+    large = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    bufs = values.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)
+    offsets = offsets[values.offset : values.offset + len(values) + 1]
+    data = memoryview(bufs[2]) if bufs[2] is not None else memoryview(b"")
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    return data[lo:hi], offsets - lo
+
+
+class Re2Matcher:
+    """Arrow's RE2 kernel, one value at a time in C++."""
+
+    name = "re2"
+
+    def candidates(self, values: pa.Array, *, binary: bool) -> np.ndarray:
+        pattern = prefilter_bytes() if binary else prefilter()
+        mask = pc.match_substring_regex(values, pattern, ignore_case=True)
+        return np.asarray(pc.indices_nonzero(mask).to_numpy(), dtype=np.int64)
+
+    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
+        if not data:
+            return []
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.concatenate((ends, [len(data)]))
+        if stops[-1] == starts[-1]:  # data ends with a line end: no empty last line
+            starts, stops = starts[:-1], stops[:-1]
+        offsets = np.empty(len(starts) + 1, dtype=np.int64)
+        offsets[:-1], offsets[-1] = starts, len(data)
+        # Each line runs to the next line's start (its line end included), so `$` and the
+        # line-end patterns see what they would see in the file.
+        lines = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
+        pattern = "|".join([raw_prefilter(), *(f"(?m:{e})" for e in extra)])
+        idx = pc.indices_nonzero(pc.match_substring_regex(lines, pattern, ignore_case=True)).to_numpy()
+        return [(int(starts[i]), int(stops[i])) for i in idx]
+
+
+def _hs_pattern(p: str) -> bytes:
+    # Hyperscan reads PCRE syntax, which RE2's `\x{...}` and character classes are already.
+    return p.encode("utf-8")
+
+
+class HyperscanMatcher:
+    """Hyperscan over whole buffers; one database for text, one for bytes."""
+
+    name = "hyperscan"
+
+    def __init__(self) -> None:
+        import hyperscan as hs
+
+        self._hs = hs
+        self._text = self._compile(string_parts(), utf8=True)
+        self._bytes = self._compile(binary_parts(), utf8=False)
+        self._lines: dict[tuple[str, ...], Any] = {}
+
+    def _compile(self, parts: tuple[str, ...], *, utf8: bool, multiline: tuple[str, ...] = ()) -> Any:
+        hs = self._hs
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        base = hs.HS_FLAG_CASELESS | (hs.HS_FLAG_UTF8 if utf8 else 0)
+        exprs = [*parts, *multiline] + ([_RE2_ONLY_FOLDS] if utf8 else [])
+        flags = [base] * len(parts) + [base | hs.HS_FLAG_MULTILINE] * len(multiline)
+        # Not caseless: Hyperscan would fold these two back to `s` and `k`.
+        flags += [hs.HS_FLAG_UTF8] if utf8 else []
+        db.compile(
+            expressions=[_hs_pattern(p) for p in exprs],
+            ids=list(range(len(exprs))),
+            elements=len(exprs),
+            flags=flags,
+        )
+        return db
+
+    def _hits(self, db: Any, data: memoryview | bytes) -> np.ndarray:
+        """Position of the last byte of every match, in one pass over `data`."""
+        ends: list[int] = []
+        add = ends.append
+
+        def on_match(_id: int, _start: int, stop: int, _flags: int, _ctx: object) -> None:
+            add(stop)
+
+        db.scan(data, match_event_handler=on_match)
+        # A match never ends at 0 except an empty one, which no prefilter pattern allows.
+        return np.maximum(np.asarray(ends, dtype=np.int64) - 1, 0)
+
+    def candidates(self, values: pa.Array, *, binary: bool) -> np.ndarray:
+        data, offsets = _data_and_offsets(values)
+        if not len(data):
+            return np.zeros(0, dtype=np.int64)
+        hits = self._hits(self._bytes if binary else self._text, data)
+        if not hits.size:
+            return hits
+        return np.unique(np.searchsorted(offsets, hits, side="right") - 1).astype(np.int64)
+
+    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
+        db = self._lines.get(extra)
+        if db is None:
+            db = self._lines[extra] = self._compile(line_parts(), utf8=True, multiline=extra)
+        spans: list[tuple[int, int]] = []
+        stop = -1
+        for at in np.unique(self._hits(db, data)).tolist():
+            if at <= stop:
+                continue  # this line is already a candidate
+            start = data.rfind(b"\n", 0, at) + 1  # a hit on a line end belongs to the line it ends
+            stop = data.find(b"\n", at)
+            stop = len(data) if stop < 0 else stop
+            spans.append((start, stop))
+        return spans
+
+
+@cache
+def matcher() -> Matcher:
+    """Hyperscan when it is installed (and not disabled), else Arrow's RE2."""
+    if os.environ.get(ENGINE_ENV, "").lower() != "re2":
+        try:
+            return HyperscanMatcher()
+        except ImportError:
+            pass
+    return Re2Matcher()
+
+
+def re2_matcher() -> Matcher:
+    return Re2Matcher()
