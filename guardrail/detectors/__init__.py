@@ -32,7 +32,7 @@ def card_evidence(card: Card, target: str) -> Evidence:
     findings = list(card.issues)
     for detector in CARD_DETECTORS:
         findings.extend(detector.detect(card))
-    return Evidence(target=target, findings=tuple(findings))
+    return Evidence(target=target, findings=tuple(findings), problems=card.problems)
 
 
 __all__ = ["CARD_DETECTORS", "RULES", "CardDetector", "Rule", "card_evidence"]
