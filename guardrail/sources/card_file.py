@@ -40,7 +40,13 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
 
         lineage = lineage_evidence(card, display, ctx, network=False, own=findings)
         findings, notes = lineage.findings, notes + lineage.notes
-    return Evidence(target=target, findings=findings, notes=notes, resolved={"path": str(path)})
+    return Evidence(
+        target=target,
+        findings=findings,
+        problems=evidence.problems,
+        notes=notes,
+        resolved={"path": str(path)},
+    )
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,12 @@ class HubSource:
 
         own = card_evidence(card, self.target)
         lineage = lineage_evidence(card, ref.repo_id, ctx, network=True, own=own.findings)
-        return Evidence(target=self.target, findings=lineage.findings, notes=own.notes + lineage.notes)
+        return Evidence(
+            target=self.target,
+            findings=lineage.findings,
+            problems=own.problems,
+            notes=own.notes + lineage.notes,
+        )
 
     def _knowledge(self, ref: HubRef, ctx: CheckContext) -> Evidence:
         from guardrail.detectors.lineage import knowledge_finding
