@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
 
-from hubserver import FakeRepo, Handler, HubState  # noqa: E402
+from hubserver import FakeRepo, Handler, HubState
 
 HOSTILE = (
     "echo-auth",
@@ -60,7 +60,7 @@ class HostileHandler(Handler):
         repo = None
         for prefix in ("/api/datasets/", "/datasets/"):
             if path.startswith(prefix):
-                repo, _, rest = self.state.split(path[len(prefix) :])
+                repo, _, _rest = self.state.split(path[len(prefix) :])
                 break
         behaviour = repo.behaviour if repo is not None else ""
         if behaviour not in HOSTILE:

@@ -72,7 +72,7 @@ def test_front_matter_over_the_size_cap_is_could_not_check_and_still_read(tmp_pa
 
 def test_licence_after_the_node_cap_is_read_or_reported(tmp_path: Path) -> None:
     many = "data:\n" + "".join(f"- {i}\n" for i in range(MAX_YAML_NODES + 10))
-    result, rules, problems = verdict(tmp_path, f"---\n{many}{LICENCE}---\n{BODY}")
+    result, rules, _problems = verdict(tmp_path, f"---\n{many}{LICENCE}---\n{BODY}")
     assert result == "block"
     assert "GR101" in rules
     clean = verdict(tmp_path, f"---\n{many}license: mit\n---\n{BODY}")
