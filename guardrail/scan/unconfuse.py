@@ -13,10 +13,6 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-import pyarrow as pa
-
-from guardrail.scan.normalise import normalise
-
 # Letters of other scripts that render like a Latin letter (Unicode confusables, the subset
 # that matters for the words and hosts we look for).
 _CONFUSABLES = str.maketrans(
@@ -46,6 +42,8 @@ _TOKEN = re.compile(r"\S+")
 _PUNYCODE = re.compile(r"(?i)(?<![\w-])xn--([a-z0-9-]+)")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _LATIN = re.compile(r"[A-Za-z]")
+# What `normalise` undoes that can be written in ASCII (see EVASION_MARKERS_ASCII there).
+_ASCII_EVASION = re.compile(r"%[0-9A-Fa-f]{2}|[\[({](?:\.|dot|:)[\])}]|hxxp|xn--", re.IGNORECASE)
 _SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 
@@ -87,11 +85,22 @@ def normalise_lines(lines: list[str]) -> list[str]:
     Returns:
         The same number of lines, each normalised.
     """
-    if not lines:
-        return []
-    arrow = normalise(pa.array(lines, type=pa.large_string())).to_pylist()
-    # The Arrow replacements never create a line break, but a defanged dot may eat one space.
-    return [fold_line(str(s).replace("\n", " ")) for s in arrow]
+    out = [_SPACES.sub(" ", line) if "  " in line or "\t" in line else line for line in lines]
+    # Plain ASCII lines without an escape or a defanged dot (nearly all of a card) have
+    # nothing to fold: only the rest go through Arrow and the per-token folds.
+    todo = [i for i, line in enumerate(lines) if not line.isascii() or _ASCII_EVASION.search(line)]
+    if not todo:
+        return out
+    # Imported here: a card-only check should not pay for loading Arrow when nothing is hidden.
+    import pyarrow as pa
+
+    from guardrail.scan.normalise import normalise
+
+    arrow = normalise(pa.array([lines[i] for i in todo], type=pa.large_string())).to_pylist()
+    for i, value in zip(todo, arrow, strict=True):
+        # The Arrow replacements never create a line break, but a defanged dot may eat one space.
+        out[i] = fold_line(str(value).replace("\n", " "))
+    return out
 
 
 def normalise_text(text: str) -> str:
