@@ -21,16 +21,14 @@ import hashlib
 import json
 import socket
 import sys
-import threading
 import time
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
 
-from hubserver import FakeRepo, Handler, HubState
+from hubserver import FakeRepo, Handler, HubServer
 
 HOSTILE = (
     "echo-auth",
@@ -134,26 +132,11 @@ class HostileHandler(Handler):
             self.wfile.write(end)
 
 
-class HostileHub:
+class HostileHub(HubServer):
     """Serve `repos` (well-behaved and hostile ones) on 127.0.0.1; a context manager."""
 
     def __init__(self, repos: list[FakeRepo]) -> None:
-        self.state = HubState(repos)
-        handler = type("BoundHostile", (HostileHandler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        handler.other_host = f"http://localhost:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> HostileHub:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(repos)
+        other = f"http://localhost:{self.httpd.server_address[1]}"
+        bound = {"state": self.state, "other_host": other}
+        self.httpd.RequestHandlerClass = type("BoundHostile", (HostileHandler,), bound)

@@ -56,7 +56,7 @@ def repos() -> list[HostileRepo]:
 
 @pytest.fixture(scope="module")
 def hub() -> Iterator[HostileHub]:
-    with HostileHub(repos()) as server:  # type: ignore[arg-type]
+    with HostileHub(repos()) as server:
         yield server
 
 
@@ -76,7 +76,7 @@ def run(
     """`guardrail check --format json ...`; returns the process, the report, seconds and peak RSS (KiB)."""
     cfg = tmp_path / "guardrail.toml"
     cfg.write_text("hub-timeout = 1\n" + config)
-    env = hub_env(hub, tmp_path / "hf", HF_TOKEN=token)  # type: ignore[arg-type]
+    env = hub_env(hub, tmp_path / "hf", HF_TOKEN=token)
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", MEASURED, "check", "--format", "json", "-c", str(cfg), *args],
@@ -124,7 +124,7 @@ def test_an_echoed_token_is_not_in_load_datasets_exception(hub: HostileHub, tmp_
         "except Exception as exc:\n"
         "    print(type(exc).__name__); print(exc)\n"
     )
-    env = hub_env(hub, tmp_path / "hf", HF_TOKEN=TOKEN)  # type: ignore[arg-type]
+    env = hub_env(hub, tmp_path / "hf", HF_TOKEN=TOKEN)
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
@@ -185,7 +185,7 @@ def test_a_trickling_server_does_not_hold_load_dataset(hub: HostileHub, tmp_path
         "except guardrail.GuardrailViolation as exc:\n"
         "    print('blocked'); print(exc)\n"
     )
-    env = hub_env(hub, tmp_path / "hf")  # type: ignore[arg-type]
+    env = hub_env(hub, tmp_path / "hf")
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
