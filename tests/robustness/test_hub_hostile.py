@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
 from hostile_hub import HostileHub, HostileRepo
 from hub_repos import _DATA, X_ROWS, card
 from hub_runner import hub_env
+from hubserver import FakeRepo
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,7 @@ OTHER_TOKEN = "not-an-hf-shaped-secret-42"  # only the "token in use" rule can c
 X_CARD = card("license: mit\n" + _DATA, "Each row is a post collected with the Twitter API in 2021.")
 
 
-def repos() -> list[HostileRepo]:
+def repos() -> list[FakeRepo]:
     plain = card("license: mit")
     return [
         HostileRepo("org/echo", {"README.md": plain}, "echo-auth"),
@@ -56,7 +57,8 @@ def repos() -> list[HostileRepo]:
 
 @pytest.fixture(scope="module")
 def hub() -> Iterator[HostileHub]:
-    with HostileHub(repos()) as server:
+    server = HostileHub(repos())
+    with server:
         yield server
 
 
