@@ -11,10 +11,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardrail.card import parse_card
 from guardrail.config import GuardrailConfig
-from guardrail.engine import card_evidence
+from guardrail.detectors import card_evidence
 from guardrail.policy import decide
+from guardrail.readers.card_parser import parse_card
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

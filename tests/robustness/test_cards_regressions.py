@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from guardrail.card import MAX_YAML_NODES, parse_card
 from guardrail.config import GuardrailConfig
 from guardrail.engine import check
+from guardrail.readers.card_parser import MAX_YAML_NODES, parse_card
 
 LICENCE = "license: other\nlicense_name: twitter-developer-agreement\n"
 BODY = "# Product reviews\n\nShort reviews of kitchen tools, written by the team.\n"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import ConfigError, HubAccessError
 from guardrail.findings import Evidence, Problem, Report
-from guardrail.integrations import audit
+from guardrail.integrations.transformers import audit
 from guardrail.policy import decide
-from guardrail.reporters import FORMATS
+from guardrail.reporters import FORMATS, PLAIN
 
 TOKEN_CHARS = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", min_size=10, max_size=40
@@ -41,14 +41,14 @@ def test_no_hf_token_survives_into_any_format(secret: str, how: str, before: str
     token = "hf_" + secret
     report = report_with(before + " " + how.format(t=token) + " " + after)
     for fmt in FORMATS.values():
-        assert token not in fmt(report)
+        assert token not in fmt(report, PLAIN)
     assert token not in json.dumps(audit.build(report, [], GuardrailConfig()))
 
 
 def test_the_token_in_use_is_masked_whatever_its_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_TOKEN", "plain-secret-value-77")
     report = report_with("server said: you sent plain-secret-value-77")
-    assert all("plain-secret-value-77" not in fmt(report) for fmt in FORMATS.values())
+    assert all("plain-secret-value-77" not in fmt(report, PLAIN) for fmt in FORMATS.values())
     error = HubAccessError("echo plain-secret-value-77", code="hub-bad-response")
     assert "plain-secret-value-77" not in str(error)
 
