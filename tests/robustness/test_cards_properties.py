@@ -8,6 +8,14 @@ of them is a new test case.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,3 +137,43 @@ def test_a_disguised_status_link_in_prose_is_never_silent(link: str) -> None:
     card = parse_card(text, "README.md")
     rules = {f.rule_id for f in card_evidence(card, "README.md").findings}
     assert "GR204" in rules, (link, card.body)
+
+
+ENTRY_POINT = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CLEAN_ROWS = '{"text": "The kettle boils quickly and the lid is sturdy."}\n' * 5
+
+
+def folder_with(meta: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="guardrail-card-prop-"))
+    (folder / "README.md").write_text(f"---\n{meta}---\n# Reviews\n\nShort reviews.\n", encoding="utf-8")
+    (folder / "train.jsonl").write_text(CLEAN_ROWS, encoding="utf-8")
+    return folder
+
+
+@ENTRY_POINT
+@given(licence=licence_block(), bad=st.sampled_from([*BAD_VALUES, ""]))
+def test_the_cli_never_exits_0_on_a_planted_licence(licence: str, bad: str) -> None:
+    from guardrail.cli import main
+
+    folder = folder_with(bad + licence)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            code = main(["check", "--format", "json", str(folder / "README.md"), str(folder)])
+        verdicts = [t["verdict"] for t in json.loads(out.getvalue())["targets"]]
+        assert (code, verdicts) == (1, ["block", "block"])
+    finally:
+        shutil.rmtree(folder)
+
+
+@ENTRY_POINT
+@given(licence=licence_block(), bad=st.sampled_from([*BAD_VALUES, ""]))
+def test_load_dataset_never_returns_rows_under_a_planted_licence(licence: str, bad: str) -> None:
+    import guardrail
+
+    folder = folder_with(bad + licence)
+    try:
+        with pytest.raises(guardrail.GuardrailViolation) as raised:
+            guardrail.load_dataset(str(folder), guardrail_config=GuardrailConfig())
+        assert raised.value.report.targets[0].verdict.value == "block"
+    finally:
+        shutil.rmtree(folder)
