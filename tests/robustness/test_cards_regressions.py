@@ -12,7 +12,8 @@ import pytest
 
 from guardrail.config import GuardrailConfig
 from guardrail.engine import check
-from guardrail.readers.card_parser import MAX_YAML_NODES, parse_card
+from guardrail.readers.card_parser import parse_card
+from guardrail.readers.front_matter import MAX_YAML_NODES
 
 LICENCE = "license: other\nlicense_name: twitter-developer-agreement\n"
 BODY = "# Product reviews\n\nShort reviews of kitchen tools, written by the team.\n"
