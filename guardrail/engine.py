@@ -84,8 +84,8 @@ def within_deadline(target: str, seconds: float, work: Callable[[], Evidence]) -
             problems=(
                 Problem(
                     "target-timeout",
-                    f"{target}: not fully checked within {seconds:g} s (target-timeout); "
-                    "nothing found before the deadline counts as checked",
+                    f"{target}: checking took longer than {seconds:g} s (target-timeout) and was "
+                    "abandoned; the target counts as not checked",
                     "retry later, raise `target-timeout` in [tool.guardrail], or allowlist the target "
                     "with a reason",
                 ),
