@@ -69,6 +69,8 @@ class GuardrailConfig:
         full_scan_max_bytes: Scan everything when the data is at most this big.
         seed: Seed for deterministic sampling.
         hub_timeout: Seconds before a Hub request is abandoned.
+        target_timeout: Seconds one target may take in all (card, metadata, lineage, records)
+            before it is reported as not checked; bounds servers that answer byte by byte.
         lineage_depth: How many `source_datasets` levels to follow upstream.
         known_x_datasets: Extra knowledge-base entries.
         scan_records: Whether to read records at all (the CLI's `--no-records`).
@@ -83,6 +85,7 @@ class GuardrailConfig:
     full_scan_max_bytes: int = 256 * 1024 * 1024
     seed: int = 0
     hub_timeout: float = 10.0
+    target_timeout: float = 900.0
     lineage_depth: int = 5
     known_x_datasets: tuple[KnownDataset, ...] = ()
     scan_records: bool = True
@@ -108,6 +111,7 @@ _TOP_KEYS = {
     "full-scan-max-bytes",
     "seed",
     "hub-timeout",
+    "target-timeout",
     "lineage-depth",
     "known-x-datasets",
     "scan-records",
@@ -241,6 +245,11 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
         hub_timeout=float(
             _positive(where, "hub-timeout", table.get("hub-timeout", defaults.hub_timeout), (int, float))
         ),
+        target_timeout=float(
+            _positive(
+                where, "target-timeout", table.get("target-timeout", defaults.target_timeout), (int, float)
+            )
+        ),
         lineage_depth=_positive(where, "lineage-depth", table.get("lineage-depth", defaults.lineage_depth)),
         known_x_datasets=tuple(_known_entry(where, i, e) for i, e in enumerate(raw_known)),
         scan_records=_expect(where, "scan-records", table.get("scan-records", True), bool, "true or false"),
@@ -254,6 +263,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        # TOML is UTF-8 by definition; a binary or Latin-1 file must not end in a traceback.
+        raise ConfigError(f"{path}: not a UTF-8 text file (invalid byte at offset {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 

@@ -6,6 +6,7 @@ detectors, record scan, Hub metadata, lineage), and hands the evidence to the po
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 
 from guardrail.config import GuardrailConfig, load_config
@@ -48,7 +49,52 @@ def check(
         ConfigError: if the discovered configuration is invalid.
     """
     config = config if config is not None else load_config()
-    return run_checks(targets, CheckContext(config=config, progress=progress), gather)
+    return run_checks(targets, CheckContext(config=config, progress=progress), gather_within_deadline)
+
+
+def gather_within_deadline(target: str, ctx: CheckContext) -> Evidence:
+    """`gather(target, ctx)`, reported as not checked if it takes longer than `target-timeout`."""
+    return within_deadline(target, ctx.config.target_timeout, lambda: gather(target, ctx))
+
+
+def within_deadline(target: str, seconds: float, work: Callable[[], Evidence]) -> Evidence:
+    """Run `work` in a worker thread; past `seconds`, a `target-timeout` problem instead.
+
+    Per-request timeouts bound each read, not a server that sends one byte a second, nor
+    libraries that retry for minutes. The worker cannot be killed: it is a daemon thread
+    left to finish on its own, and its result is ignored.
+
+    Raises:
+        Whatever `work` raised, in the caller's thread.
+    """
+    outcome: dict[str, Evidence | BaseException] = {}
+
+    def run() -> None:
+        try:
+            outcome["evidence"] = work()
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"guardrail-target-{target}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        return Evidence(
+            target=target,
+            problems=(
+                Problem(
+                    "target-timeout",
+                    f"{target}: checking took longer than {seconds:g} s (target-timeout) and was "
+                    "abandoned; the target counts as not checked",
+                    "retry later, raise `target-timeout` in [tool.guardrail], or allowlist the target "
+                    "with a reason",
+                ),
+            ),
+        )
+    result = outcome.get("error") or outcome["evidence"]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 Gatherer = Callable[[str, CheckContext], Evidence]

@@ -14,7 +14,15 @@ if TYPE_CHECKING:
 
 
 class GuardrailError(Exception):
-    """Root of every error guardrail raises on purpose."""
+    """Root of every error guardrail raises on purpose.
+
+    Messages often quote a library's or a server's words; tokens are masked on the way in.
+    """
+
+    def __init__(self, *args: object) -> None:
+        from guardrail.redact import redact
+
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigError(GuardrailError, ValueError):

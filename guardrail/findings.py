@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from guardrail._version import __version__
+from guardrail.redact import redact
 
 EVIDENCE_MAX_CHARS = 160
 
@@ -122,6 +123,11 @@ class Finding:
     scanned: int | None = None
     chain: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Evidence and messages can quote a server's answer: no token may ride along.
+        object.__setattr__(self, "message", redact(self.message))
+        object.__setattr__(self, "evidence", redact(self.evidence))
+
     @property
     def fingerprint(self) -> str:
         """Identity that survives unrelated edits: the line number is left out."""
@@ -166,6 +172,11 @@ class Problem:
     code: str
     message: str
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        # Problems quote exceptions and Hub error bodies, which can echo the request's token.
+        object.__setattr__(self, "message", redact(self.message))
+        object.__setattr__(self, "hint", redact(self.hint))
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "hint": self.hint}

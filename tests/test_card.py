@@ -34,10 +34,6 @@ def test_front_matter_keys_have_file_line_numbers() -> None:
         ("", "GR001", 1),
         ("   \n\n", "GR001", 1),
         ("# Just prose\n\nNo metadata here.\n", "GR004", 1),
-        ("---\nlicense: [mit\n---\nbody\n", "GR002", 3),
-        ("---\nlicense: mit\n  bad: indent\n---\n", "GR002", 3),
-        ("---\nlicense: mit\nno closing fence\n", "GR002", 1),
-        ("---\n- a\n- b\n---\nbody\n", "GR002", 2),
     ],
 )
 def test_bad_cards_become_findings_with_lines(text: str, expected_rule: str, expected_line: int) -> None:
@@ -46,6 +42,22 @@ def test_bad_cards_become_findings_with_lines(text: str, expected_rule: str, exp
     finding = next(f for f in card.issues if f.rule_id == expected_rule)
     assert finding.location.path == "README.md"
     assert finding.location.line == expected_line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_line"),
+    [
+        ("---\nlicense: [mit\n---\nbody\n", 3),
+        ("---\nlicense: mit\n  bad: indent\n---\n", 3),
+        ("---\nlicense: mit\nno closing fence\n", 1),
+        ("---\n- a\n- b\n---\nbody\n", 2),
+    ],
+)
+def test_unreadable_metadata_is_a_could_not_check_problem(text: str, expected_line: int) -> None:
+    # Not a warning: metadata that was not read was not checked (issue 10).
+    card = parse_card(text, "README.md")
+    problem = next(p for p in card.problems if p.code == "card-metadata-unreadable")
+    assert f"README.md:{expected_line}:" in problem.message
 
 
 def test_crlf_and_bom_parse_like_lf() -> None:
@@ -92,7 +104,7 @@ def test_oversized_card_is_refused(tmp_path: Path) -> None:
 def test_deeply_nested_yaml_is_reported_not_raised() -> None:
     deep = "---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"
     card = parse_card(deep, "README.md")
-    assert "GR002" in rule_ids(card)
+    assert [p.code for p in card.problems] == ["card-metadata-unreadable"]
 
 
 def test_alias_bomb_is_bounded() -> None:
@@ -113,8 +125,8 @@ def test_huge_yaml_value_is_kept_and_searchable() -> None:
 def test_oversized_front_matter_is_reported() -> None:
     big = "---\n" + "".join(f"k{i}: {'v' * 100}\n" for i in range(25_000)) + "---\nbody\n"
     card = parse_card(big, "README.md")
-    assert "GR002" in rule_ids(card)
-    assert "KiB" in card.issues[0].message
+    assert [p.code for p in card.problems] == ["card-metadata-unreadable"]
+    assert "KiB" in card.problems[0].message
 
 
 # Cards whose front matter edges differ between naive splitting and the Hub's loader.
@@ -146,7 +158,7 @@ def test_front_matter_is_split_as_the_hub_loader_splits_it(text: str, tmp_path: 
         hub = DatasetCard.load(path)
     except yaml.YAMLError:
         # The Hub cannot load it either: the same block is unreadable here, and says so.
-        assert card.metadata == {} and [f.rule_id for f in card.issues] == ["GR002"]
+        assert [p.code for p in card.problems] == ["card-metadata-unreadable"]
         return
     assert card.metadata == hub.data.to_dict()
     assert card.body == hub.text.replace("\r\n", "\n")
@@ -161,4 +173,5 @@ def test_metadata_after_a_blank_first_line_is_read_with_its_lines() -> None:
 
 def test_unclosed_front_matter_names_the_line_it_opens_on() -> None:
     card = parse_card("\n\n---\nlicense: mit\n", "README.md")
-    assert [(f.rule_id, f.location.line) for f in card.issues] == [("GR002", 3)]
+    assert [p.code for p in card.problems] == ["card-metadata-unreadable"]
+    assert "README.md:3:" in card.problems[0].message

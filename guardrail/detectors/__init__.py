@@ -40,7 +40,7 @@ def card_evidence(card: Card, target: str) -> Evidence:
             findings.extend(detector.detect(card))
         except Exception as exc:
             problems.append(internal_error(f"{target} ({type(detector).__name__})", exc))
-    return Evidence(target=target, findings=tuple(findings), problems=tuple(problems))
+    return Evidence(target=target, findings=tuple(findings), problems=(*card.problems, *problems))
 
 
 __all__ = ["CARD_DETECTORS", "RULES", "CardDetector", "Rule", "card_evidence"]

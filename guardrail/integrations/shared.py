@@ -50,9 +50,9 @@ def judge(evidence: Iterable[Evidence], config: GuardrailConfig) -> Report:
 
 def render_text(report: Report) -> str:
     """The plain-text report a `GuardrailViolation` shows (`str(exc)`)."""
-    from guardrail.reporters.text import format_text
+    from guardrail.reporters import FORMATS, PLAIN
 
-    return format_text(report)
+    return FORMATS["text"](report, PLAIN)  # the masking pass included
 
 
 def enforce(report: Report, context: str) -> None:

@@ -1,53 +1,45 @@
 """Read a dataset card robustly: front matter with line numbers, and the prose body.
 
 Cards arrive with BOMs, CRLF line ends, broken YAML, no front matter or odd encodings.
-None of that may crash a check or pass silently: each becomes an input finding that
-names the file and line, and whatever can still be read is scanned.
+None of that may crash a check or pass silently: each becomes an input finding, or a
+could-not-check problem when metadata was not read, naming the file and line; whatever
+can still be read is scanned. One bad YAML value costs only itself: a document that does
+not parse is read block by block, and a block that still fails line by line. Values and
+prose are normalised (`guardrail.scan.unconfuse`) so look-alike spellings match.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from guardrail.detectors.card.card_input import RULE_BAD_METADATA, RULE_EMPTY, RULE_ENCODING, RULE_NO_METADATA
+from guardrail.detectors.card.card_input import RULE_EMPTY, RULE_ENCODING, RULE_NO_METADATA
 from guardrail.detectors.card.parsed_card import Card, MetaField
 from guardrail.errors import InputError
 from guardrail.findings import Finding, Location
 from guardrail.readers.file_bounds import special_file
+from guardrail.readers.front_matter import KEYS_ARE_VALUES, metadata_problem, read_front_matter, salvage
+from guardrail.scan.unconfuse import normalise_lines, normalise_text
 
 MAX_CARD_BYTES = 16 * 1024 * 1024
-MAX_FRONT_MATTER_BYTES = 2 * 1024 * 1024
-MAX_YAML_NODES = 200_000
+_SEPARATORS = re.compile(r"(?<=[^\W\d_])[\s_\-]+(?=[^\W\d_])")
 
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _fold_separators(value: str) -> str:
+    # `twitter_developer_agreement`, `X-Developer-Agreement`, `twitter  developer agreement`:
+    # in a licence name, separators between words carry no meaning.
+    return _SEPARATORS.sub(" ", value)
 
 
-def _walk(node: yaml.Node, path: str, out: list[MetaField], seen: set[int]) -> None:
-    # Aliases share node objects: visiting each collection once defuses "billion laughs".
-    if len(out) >= MAX_YAML_NODES:
-        return
-    if isinstance(node, yaml.ScalarNode):
-        out.append(MetaField(path, node.start_mark.line + 1, str(node.value)))
-        return
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            child = f"{path}.{key}" if path else key
-            if not isinstance(value_node, yaml.ScalarNode):
-                # Keep the key itself: a nested key can be evidence (a feature named `tweet`).
-                out.append(MetaField(child, key_node.start_mark.line + 1, key))
-            _walk(value_node, child, out, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", out, seen)
+def _normalised(fields: list[MetaField]) -> Iterator[MetaField]:
+    """Fields with values and key paths normalised for matching (one Arrow pass for all)."""
+    done = normalise_lines([f.value for f in fields] + [f.path for f in fields])
+    values, paths = done[: len(fields)], done[len(fields) :]
+    for f, value, path in zip(fields, values, paths, strict=True):
+        if path.split(".", 1)[0].split("[", 1)[0].startswith(KEYS_ARE_VALUES):
+            value = _fold_separators(value)
+        yield MetaField(path, f.line, value, raw=f.value if value != f.value else "")
 
 
 # The Hub's own rule (`huggingface_hub.repocard.REGEX_YAML_BLOCK`), on text whose line ends are
@@ -97,8 +89,16 @@ def parse_card(text: str, path: str, *, extra_issues: tuple[Finding, ...] = ()) 
     try:
         yaml_text, yaml_line, body, body_line = _split_front_matter(text)
     except _UnclosedFrontMatter as exc:
-        issues.append(RULE_BAD_METADATA.finding(str(exc) + ".", Location(path=path, line=exc.line), "---"))
-        return Card(path=path, text=text, body=text, body_line=1, issues=tuple(issues))
+        lines = text.split("\n")
+        return Card(
+            path=path,
+            text=text,
+            fields=tuple(_normalised(salvage(lines[exc.line :], exc.line + 1))),
+            body=normalise_text(text),
+            body_line=1,
+            issues=tuple(issues),
+            problems=(metadata_problem(path, exc.line, f"{exc}; its plain `key: value` lines were read"),),
+        )
     if yaml_text is None:
         issues.append(
             RULE_NO_METADATA.finding(
@@ -107,61 +107,19 @@ def parse_card(text: str, path: str, *, extra_issues: tuple[Finding, ...] = ()) 
                 text.split("\n", 1)[0],
             )
         )
-        return Card(path=path, text=text, body=body, body_line=body_line, issues=tuple(issues))
-    metadata: dict[str, Any] = {}
-    fields: list[MetaField] = []
-    if len(yaml_text) > MAX_FRONT_MATTER_BYTES:
-        issues.append(
-            RULE_BAD_METADATA.finding(
-                f"The front matter is {len(yaml_text) // 1024:,} KiB, over the "
-                f"{MAX_FRONT_MATTER_BYTES // 1024:,} KiB that guardrail parses; metadata was not checked.",
-                Location(path=path, line=yaml_line),
-                yaml_text[:80],
-            )
+        return Card(
+            path=path, text=text, body=normalise_text(body), body_line=body_line, issues=tuple(issues)
         )
-    else:
-        try:
-            loader = _Loader(yaml_text)
-            try:
-                node = loader.get_single_node()
-                data = loader.construct_document(node) if node is not None else {}
-            finally:
-                loader.dispose()
-            if node is not None:
-                _walk(node, "", fields, set())
-            if isinstance(data, dict):
-                metadata = data
-            elif data is not None:
-                raise yaml.YAMLError(f"front matter is a {type(data).__name__}, not a mapping")
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = yaml_line + (mark.line if mark else 0)
-            problem = exc.problem or exc.context or "invalid YAML"
-            issues.append(
-                RULE_BAD_METADATA.finding(
-                    f"Invalid YAML front matter at line {line}: {problem}.",
-                    Location(path=path, line=line),
-                    text.split("\n")[line - 1] if line - 1 < text.count("\n") + 1 else "",
-                )
-            )
-            fields = []
-        except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            issues.append(
-                RULE_BAD_METADATA.finding(
-                    f"Front matter could not be read: {reason}.", Location(path=path, line=yaml_line), "---"
-                )
-            )
-            fields = []
-    shifted = tuple(MetaField(f.path, f.line + yaml_line - 1, f.value) for f in fields)
+    metadata, fields, problems = read_front_matter(yaml_text, yaml_line, path)
     return Card(
         path=path,
         text=text,
         metadata=metadata,
-        fields=shifted,
-        body=body,
+        fields=tuple(_normalised(fields)),
+        body=normalise_text(body),
         body_line=body_line,
         issues=tuple(issues),
+        problems=tuple(problems),
     )
 
 

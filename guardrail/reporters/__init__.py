@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from guardrail.findings import Report
+from guardrail.redact import redact
 from guardrail.reporters.json import format_json
 from guardrail.reporters.markdown import format_markdown
 from guardrail.reporters.options import PLAIN, ReportOptions
@@ -17,11 +18,21 @@ from guardrail.reporters.text import format_text
 
 Formatter = Callable[[Report, ReportOptions], str]
 
+
+def _redacted(formatter: Formatter) -> Formatter:
+    # A final pass: targets, notes and resolved pins are printed as given, not constructed.
+    def format_report(report: Report, options: ReportOptions = PLAIN) -> str:
+        return redact(formatter(report, options))
+
+    format_report.__name__ = formatter.__name__
+    return format_report
+
+
 FORMATS: dict[str, Formatter] = {
-    "text": format_text,
-    "json": format_json,
-    "sarif": format_sarif,
-    "markdown": format_markdown,
+    "text": _redacted(format_text),
+    "json": _redacted(format_json),
+    "sarif": _redacted(format_sarif),
+    "markdown": _redacted(format_markdown),
 }
 
 __all__ = [

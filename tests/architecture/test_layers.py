@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "guardrail.rules",
             "guardrail.errors",
             "guardrail.config",
+            "guardrail.redact",
         ),
     ),
     ("knowledge", ("guardrail.knowledge",)),

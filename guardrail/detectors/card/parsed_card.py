@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from guardrail.findings import Finding
+from guardrail.findings import Finding, Problem
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,8 @@ class MetaField:
 
     path: str
     line: int
-    value: str
+    value: str  # normalised for matching (look-alike letters, invisible characters folded)
+    raw: str = ""  # as written, when it differs
 
     @property
     def top_key(self) -> str:
@@ -38,6 +39,7 @@ class Card:
     body: str = ""
     body_line: int = 1
     issues: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()  # what could not be read: never a pass
 
     def __hash__(self) -> int:
         return hash((self.path, self.text))

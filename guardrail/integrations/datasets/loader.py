@@ -202,7 +202,7 @@ def _source_evidence(
 
 
 def _hub_evidence(repo_id: str, name: str | None, revision: object, config: GuardrailConfig) -> Evidence:
-    from guardrail.engine import CheckContext
+    from guardrail.engine import CheckContext, within_deadline
     from guardrail.sources import looks_like_hub_id
     from guardrail.sources.hub_dataset import HubSource
 
@@ -215,7 +215,10 @@ def _hub_evidence(repo_id: str, name: str | None, revision: object, config: Guar
     # Records are scanned from what `datasets` loads, so the Hub source reads metadata only.
     ctx = CheckContext(config=dataclasses.replace(config, scan_records=False))
     try:
-        return HubSource(target, config=name).gather(ctx)
+        # Bounded like a CLI check: a Hub that trickles must not hold the loader forever.
+        return within_deadline(
+            target, config.target_timeout, lambda: HubSource(target, config=name).gather(ctx)
+        )
     except TargetError as exc:
         raise TargetError(f"guardrail.load_dataset cannot check {repo_id!r}: {exc}") from exc
     except GuardrailError as exc:

@@ -18,6 +18,7 @@ from guardrail._version import __version__
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Report
 from guardrail.integrations.transformers.training_data import DataSummary
+from guardrail.redact import redact
 
 AUDIT_FILE = "guardrail-audit.json"
 CARD_FILE = "README.md"
@@ -97,7 +98,8 @@ def write(record: dict[str, Any], output_dir: str | Path) -> Path:
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / AUDIT_FILE
-    path.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    # The record quotes problems and notes; mask any token that reached them (guardrail.redact).
+    path.write_text(redact(json.dumps(record, indent=2, sort_keys=False)) + "\n", encoding="utf-8")
     return path
 
 

@@ -58,6 +58,14 @@ def _dataset_not_found() -> tuple[type[BaseException], ...]:
     return (module.DatasetNotFoundError,) if module is not None else ()
 
 
+def _offline() -> bool:
+    # Online, `LocalEntryNotFoundError` wraps a failed download (its cause says why):
+    # calling that "offline, nothing cached" sends the user after the wrong problem.
+    from huggingface_hub import constants
+
+    return bool(constants.is_offline_mode())
+
+
 def _has_token() -> bool:
     from huggingface_hub import get_token
 
@@ -118,7 +126,9 @@ def hub_failure(exc: BaseException, ref: HubRef, *, timeout: float, what: str = 
                 code=NOT_FOUND,
                 hint=f"check the repo ID; if it is private, use a token that can read it, {_ALLOWLIST}",
             )
-        if isinstance(e, (hub.OfflineModeIsEnabled, hub.LocalEntryNotFoundError)):
+        if isinstance(e, hub.OfflineModeIsEnabled) or (
+            isinstance(e, hub.LocalEntryNotFoundError) and _offline()
+        ):
             return HubAccessError(
                 f"{subject}: HF_HUB_OFFLINE is set and nothing for this repo is in the local cache",
                 code=OFFLINE_NO_CACHE,

@@ -7,13 +7,15 @@ is missed the records count as not checked (`hub-timeout`), never as clean.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from guardrail.errors import HubAccessError
 from guardrail.findings import Evidence, Problem, ScanInfo, internal_error
-from guardrail.readers.hub.failures import TIMEOUT, hub_failure
+from guardrail.readers.hub.failures import RATE_LIMITED, SERVER_ERROR, TIMEOUT, hub_failure
 from guardrail.readers.hub.ref import HubRef
 
 if TYPE_CHECKING:
@@ -25,6 +27,26 @@ BATCH_ROWS = 256
 # Total time for a sample, in units of the per-request timeout: opening a streamed config
 # takes a handful of requests (info, tree, data-file HEAD/GET) before the first row arrives.
 DEADLINE_FACTOR = 6
+_HTTP_ERROR = re.compile(r"HTTP Error (\d{3})")
+
+
+class _StatusLog(logging.Handler):
+    """HTTP error statuses `huggingface_hub` logs while it retries for one worker thread.
+
+    `datasets` retries 5xx and 429 answers for minutes, past our deadline; the statuses it
+    logged say why the sample did not arrive, which a bare "timeout" would hide.
+    """
+
+    def __init__(self, thread_name: str) -> None:
+        super().__init__(logging.WARNING)
+        self.thread_name = thread_name
+        self.statuses: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.threadName == self.thread_name:
+            match = _HTTP_ERROR.search(record.getMessage())
+            if match:
+                self.statuses.append(int(match.group(1)))
 
 
 def stream_batches(
@@ -74,8 +96,16 @@ def scan_hub_records(
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name=f"guardrail-records-{ref.repo_id}", daemon=True)
-    worker.start()
-    worker.join(deadline)
+    statuses = _StatusLog(worker.name)
+    hub_logger = logging.getLogger("huggingface_hub")
+    hub_logger.addHandler(statuses)
+    try:
+        worker.start()
+        worker.join(deadline)
+    finally:
+        hub_logger.removeHandler(statuses)
+    if worker.is_alive() and statuses.statuses:
+        return _problem(target, _retried(ref, statuses.statuses, deadline), notes)
     if worker.is_alive():
         error = HubAccessError(
             f"{ref} (records): streaming a sample took longer than {deadline:g} s "
@@ -101,6 +131,19 @@ def scan_hub_records(
         problems=evidence.problems,
         notes=notes + evidence.notes,
         scan=evidence.scan,
+    )
+
+
+def _retried(ref: HubRef, statuses: list[int], deadline: float) -> HubAccessError:
+    last = statuses[-1]
+    code = RATE_LIMITED if last == 429 else SERVER_ERROR if last >= 500 else TIMEOUT
+    kind = "rate limited" if last == 429 else "server error" if last >= 500 else "error"
+    return HubAccessError(
+        f"{ref} (records): data files answered HTTP {last} ({kind}) {len(statuses)} time(s); "
+        f"no sample arrived within {deadline:g} s",
+        code=code,
+        hint="retry later (https://status.huggingface.co), log in to raise rate limits, "
+        "or check with --no-records (card and metadata only)",
     )
 
 
