@@ -114,3 +114,104 @@ def test_status_links_are_reported() -> None:
     text = "Example: https://twitter.com/someone/status/1234567890123456789 and https://t.co/AbCdEf123"
     hits = prose(section("Data Instances", text))
     assert "GR204" in [f.rule_id for f in hits]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The corpus contains no Twitter data; all texts are forum posts.",
+        "We collected forum threads, excluding tweets and other microblog posts.",
+        "Comments were gathered without X data of any kind.",
+        "Twitter data was removed before release; the rest are news comments.",
+        "Tweets were filtered out; the corpus holds blog posts collected in 2021.",
+    ],
+)
+def test_negations_and_exclusions_do_not_block(text: str) -> None:
+    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Previous studies used Twitter datasets collected with hashtags, which are noisy.",
+        "We reviewed several tweet corpora but they differed too much from spoken dialogue.",
+        "To overcome the limitations of Twitter datasets, we collected headlines from newspapers.",
+        "Unlike tweets, which reply to other tweets, the headlines we obtained stand alone.",
+        "This new corpus has advantages over the existing Twitter datasets.",
+    ],
+)
+def test_related_work_and_rejected_alternatives_are_not_provenance(text: str) -> None:
+    assert not [f for f in prose(section("Curation Rationale", text)) if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unlike previous studies, our corpus contains 20,000 tweets collected in 2022.",
+        "To overcome the limitations of existing Twitter datasets, we collected 50,000 tweets by hand.",
+    ],
+)
+def test_related_work_still_blocks_when_the_sentence_describes_our_data(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We crawled Weibo tweets about the floods and their reposts.",
+        "Posts and retweets were collected through the Weibo API.",
+        "The set holds 40,000 StockTwits tweets labelled bullish or bearish.",
+        "Mastodon tweets (toots) were sampled from 30 instances.",
+    ],
+)
+def test_other_platforms_posts_called_tweets_are_not_x(text: str) -> None:
+    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]
+
+
+def test_a_card_about_another_platform_warns_at_most_on_bare_tweets() -> None:
+    body = (
+        "# Fediverse accounts\n\n## Dataset Summary\n\nAccounts sampled from Mastodon instances across the "
+        "fediverse. Mastodon users were labelled as bots or humans.\n\n"
+        "## Data Fields\n\n- `posts`: statistics on up to 20 tweets from each account\n"
+    )
+    assert not [f for f in prose(body) if f.severity is Severity.HIGH]
+
+
+def test_a_card_naming_both_platforms_keeps_the_x_evidence() -> None:
+    body = section("Dataset Summary", "Rumours from Weibo and 5,000 tweets collected from Twitter.")
+    assert [f.rule_id for f in prose(body)] == ["GR201"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Public posts from X about the 2024 election, with replies.",
+        "Conversations sampled from X (formerly Twitter) in March.",
+        "The data was scraped from X by miners of a decentralised network.",
+        "Notes written by contributors to Community Notes, with their ratings.",
+        "All records were retrieved with the X API v2 recent search endpoint.",
+        "Each row is one X post with its like and repost counts.",
+        "Audio transcripts of X Spaces hosted by 200 accounts in 2024.",
+        "Chats with Grok conversations on X, exported by users.",
+        "Links point to x.com posts collected by the authors.",
+    ],
+)
+def test_x_named_as_x_in_context_blocks(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The X axis shows the number of epochs.",
+        "Images of X-ray scans and their reports.",
+        "For each input X, the model predicts a label Y.",
+        "Prices of product X and product Y over time.",
+        "Inputs are drawn from X.",
+        "Models trained on X, evaluated on Y, with labels collected by hand.",
+        "Samples from X and labels from Y were collected.",
+        "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
+    ],
+)
+def test_the_letter_x_and_likenesses_are_not_the_platform(text: str) -> None:
+    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]

@@ -1,0 +1,20 @@
+"""Everything a card says, as findings: the card detectors plus the records the card shows.
+
+The card detectors (`guardrail.detectors`) judge metadata and prose; sample records and
+documented fields are read out of the card (`guardrail.readers.card_examples`) and judged by
+the scan engine. Every source that reads a card (card files, folders, Hub datasets, lineage
+parents) uses this, so a card is judged the same way on every path.
+"""
+
+from __future__ import annotations
+
+from guardrail.detectors import card_evidence
+from guardrail.detectors.card.parsed_card import Card
+from guardrail.findings import Evidence
+from guardrail.readers.card_examples import example_findings
+
+
+def card_findings(card: Card, target: str) -> Evidence:
+    """The card detectors' evidence for `card`, plus its example records' findings."""
+    evidence = card_evidence(card, target)
+    return Evidence(target=target, findings=evidence.findings + example_findings(card), notes=evidence.notes)
