@@ -43,7 +43,7 @@ _PAIR = re.compile(
 
 @dataclass(frozen=True)
 class Block:
-    """One code block of an example section: its text, first card line and heading."""
+    """Text read out of a card (a code block, a documented field name), its first line and heading."""
 
     text: str
     line: int
@@ -94,19 +94,10 @@ def example_blocks(card: Card) -> Iterator[Block]:
         yield Block("\n".join(indented)[:MAX_BLOCK_CHARS], indented_start, section)
 
 
-@dataclass(frozen=True)
-class DocumentedField:
-    """A field named in a card's field list (a list item or table row under a fields heading)."""
-
-    name: str
-    line: int
-    section: str
-
-
-def documented_fields(card: Card) -> list[DocumentedField]:
+def documented_fields(card: Card) -> list[Block]:
     """Field names a card documents in list items or table rows under field/structure headings."""
     section, in_code, fields_section = "", False, False
-    out: list[DocumentedField] = []
+    out: list[Block] = []
     for offset, raw in enumerate(card.body.split("\n")):
         stripped = raw.strip()
         if stripped.startswith(("```", "~~~")):
@@ -125,7 +116,7 @@ def documented_fields(card: Card) -> list[DocumentedField]:
             continue
         m = _FIELD_ITEM.match(stripped) or _FIELD_ROW.match(stripped)
         if m and len(out) < MAX_ROWS:
-            out.append(DocumentedField(m.group(1), card.body_line + offset, section))
+            out.append(Block(m.group(1), card.body_line + offset, section))
     return out
 
 
@@ -236,13 +227,13 @@ class CardRecordsDetector:
     def _documented(self, card: Card) -> Iterator[Finding]:
         """Fields a card documents are the records' columns: judge their names as a schema."""
         fields = documented_fields(card)
-        if not fields or not _worth_scanning("\n".join(f.name for f in fields)):
+        if not fields or not _worth_scanning("\n".join(f.text for f in fields)):
             return
         from guardrail.scan.scanner import RecordScanner
 
         scanner = RecordScanner()
-        scanner.scan_batch(_schema_only([f.name for f in fields]))
-        where = {f.name: f for f in reversed(fields)}
+        scanner.scan_batch(_schema_only([f.text for f in fields]))
+        where = {f.text: f for f in reversed(fields)}
         for finding in scanner.findings():
             if finding.family is not Family.RECORDS:
                 continue

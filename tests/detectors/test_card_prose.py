@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from card_text import detect, section
 
 from guardrail.detectors.card.prose import DETECTOR
 from guardrail.findings import Finding, Severity
-from guardrail.readers.card_parser import parse_card
 
 
 def prose(body: str, meta: str = "license: mit\n") -> list[Finding]:
-    return list(DETECTOR.detect(parse_card(f"---\n{meta}---\n{body}", "README.md")))
-
-
-def section(title: str, text: str) -> str:
-    return f"# Dataset Card for Example\n\n## {title}\n\n{text}\n"
+    return detect(DETECTOR, body, meta)
 
 
 @pytest.mark.parametrize(
@@ -116,32 +112,55 @@ def test_status_links_are_reported() -> None:
     assert "GR204" in [f.rule_id for f in hits]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The corpus contains no Twitter data; all texts are forum posts.",
-        "We collected forum threads, excluding tweets and other microblog posts.",
-        "Comments were gathered without X data of any kind.",
-        "Twitter data was removed before release; the rest are news comments.",
-        "Tweets were filtered out; the corpus holds blog posts collected in 2021.",
-    ],
-)
-def test_negations_and_exclusions_do_not_block(text: str) -> None:
-    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+# Sentences that name the platform or its posts without saying the data came from X, by kind.
+NOT_PROVENANCE = [
+    # negations and exclusions
+    ("Dataset Summary", "The corpus contains no Twitter data; all texts are forum posts."),
+    ("Dataset Summary", "We collected forum threads, excluding tweets and other microblog posts."),
+    ("Dataset Summary", "Comments were gathered without X data of any kind."),
+    ("Dataset Summary", "Twitter data was removed before release; the rest are news comments."),
+    ("Dataset Summary", "Tweets were filtered out; the corpus holds blog posts collected in 2021."),
+    # related work and rejected alternatives
+    (
+        "Curation Rationale",
         "Previous studies used Twitter datasets collected with hashtags, which are noisy.",
+    ),
+    (
+        "Curation Rationale",
         "We reviewed several tweet corpora but they differed too much from spoken dialogue.",
+    ),
+    (
+        "Curation Rationale",
         "To overcome the limitations of Twitter datasets, we collected headlines from newspapers.",
+    ),
+    (
+        "Curation Rationale",
         "Unlike tweets, which reply to other tweets, the headlines we obtained stand alone.",
-        "This new corpus has advantages over the existing Twitter datasets.",
-    ],
-)
-def test_related_work_and_rejected_alternatives_are_not_provenance(text: str) -> None:
-    assert not [f for f in prose(section("Curation Rationale", text)) if f.severity is Severity.HIGH]
+    ),
+    ("Curation Rationale", "This new corpus has advantages over the existing Twitter datasets."),
+    # other platforms' posts called tweets: the platform named in the sentence decides
+    ("Dataset Summary", "We crawled Weibo tweets about the floods and their reposts."),
+    ("Dataset Summary", "Posts and retweets were collected through the Weibo API."),
+    ("Dataset Summary", "The set holds 40,000 StockTwits tweets labelled bullish or bearish."),
+    ("Dataset Summary", "Mastodon tweets (toots) were sampled from 30 instances."),
+    # the letter X, and likenesses
+    ("Dataset Summary", "The X axis shows the number of epochs."),
+    ("Dataset Summary", "Images of X-ray scans and their reports."),
+    ("Dataset Summary", "For each input X, the model predicts a label Y."),
+    ("Dataset Summary", "Prices of product X and product Y over time."),
+    ("Dataset Summary", "Inputs are drawn from X."),
+    ("Dataset Summary", "Models trained on X, evaluated on Y, with labels collected by hand."),
+    ("Dataset Summary", "Samples from X and labels from Y were collected."),
+    (
+        "Dataset Summary",
+        "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "text"), NOT_PROVENANCE)
+def test_sentences_that_are_not_provenance_do_not_block(heading: str, text: str) -> None:
+    assert not [f for f in prose(section(heading, text)) if f.severity is Severity.HIGH]
 
 
 @pytest.mark.parametrize(
@@ -153,19 +172,6 @@ def test_related_work_and_rejected_alternatives_are_not_provenance(text: str) ->
 )
 def test_related_work_still_blocks_when_the_sentence_describes_our_data(text: str) -> None:
     assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "We crawled Weibo tweets about the floods and their reposts.",
-        "Posts and retweets were collected through the Weibo API.",
-        "The set holds 40,000 StockTwits tweets labelled bullish or bearish.",
-        "Mastodon tweets (toots) were sampled from 30 instances.",
-    ],
-)
-def test_other_platforms_posts_called_tweets_are_not_x(text: str) -> None:
-    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]
 
 
 def test_a_card_about_another_platform_warns_at_most_on_bare_tweets() -> None:
@@ -198,20 +204,3 @@ def test_a_card_naming_both_platforms_keeps_the_x_evidence() -> None:
 )
 def test_x_named_as_x_in_context_blocks(text: str) -> None:
     assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The X axis shows the number of epochs.",
-        "Images of X-ray scans and their reports.",
-        "For each input X, the model predicts a label Y.",
-        "Prices of product X and product Y over time.",
-        "Inputs are drawn from X.",
-        "Models trained on X, evaluated on Y, with labels collected by hand.",
-        "Samples from X and labels from Y were collected.",
-        "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
-    ],
-)
-def test_the_letter_x_and_likenesses_are_not_the_platform(text: str) -> None:
-    assert not [f for f in prose(section("Dataset Summary", text)) if f.severity is Severity.HIGH]

@@ -125,7 +125,7 @@ def test_documented_fields_are_read_from_lists_and_tables_only_under_field_headi
         "## Data Fields\n\n- `doc_id`: id\n| `tweet_id` | str |\n",
         "README.md",
     )
-    assert [f.name for f in documented_fields(card)] == ["doc_id", "tweet_id"]
+    assert [f.text for f in documented_fields(card)] == ["doc_id", "tweet_id"]
 
 
 @pytest.mark.parametrize("name", ["in_reply_to_id", "twitter_handle", "tweety_score"])

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from card_text import detect, section
 
 from guardrail.detectors.card.known_sources import DETECTOR
 from guardrail.findings import Finding, Severity
-from guardrail.readers.card_parser import parse_card
 
 
 def sources(body: str, meta: str = "license: mit\n") -> list[Finding]:
-    return list(DETECTOR.detect(parse_card(f"---\n{meta}---\n{body}", "README.md")))
-
-
-def section(title: str, text: str) -> str:
-    return f"# Dataset Card for Example\n\n## {title}\n\n{text}\n"
+    return detect(DETECTOR, body, meta)
 
 
 @pytest.mark.parametrize(
