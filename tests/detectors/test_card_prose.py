@@ -205,3 +205,23 @@ def test_a_card_naming_both_platforms_keeps_the_x_evidence() -> None:
 )
 def test_x_named_as_x_in_context_blocks(text: str) -> None:
     assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+def test_a_source_rejected_in_the_next_sentence_is_not_provenance() -> None:
+    text = (
+        "We considered public Twitter conversations as a source. However, they differ too much from "
+        "spoken meetings, so we recorded 300 meetings instead."
+    )
+    assert not [f for f in prose(section("Curation Rationale", text)) if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We examined 12,000 tweets about vaccines. Each one was labelled by three annotators.",
+        "We examined 12,000 tweets about vaccines. However, 200 were dropped as duplicates.",
+        "We reviewed 5,000 tweets by hand. It is not possible to release their text.",
+    ],
+)
+def test_a_reviewed_source_that_is_kept_still_blocks(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]

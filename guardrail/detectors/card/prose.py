@@ -167,6 +167,17 @@ _RELATED = re.compile(
     r"|\b(?:overcome|limitations? (?:of|in|related to|with)|drawbacks|shortcomings|advantages? over)\b",
     _I,
 )
+# A sentence that weighs sources, and one that turns them down right after it.
+_REVIEWED = re.compile(
+    r"\b(?:reviewed|considered|surveyed|explored|examined|looked at|investigated|evaluated|assessed|inspected)\b",
+    _I,
+)
+_REJECTION = re.compile(
+    r"\W*(?:however|but|unfortunately|nevertheless|these|they|those|such \w+)\b[^.;]{0,80}"
+    r"\b(?:differ\w*|not suitable|unsuitable|not appropriate|inappropriate|not representative|rejected|discarded"
+    r"|decided against|did not use|chose not|too (?:noisy|short|informal|different)|instead)\b",
+    _I,
+)
 _OWN_DATA = re.compile(
     r"\b(?:our|ours|this (?:dataset|corpus|collection|resource)|we (?:collected|gathered|scraped|crawled|sampled"
     r"|downloaded|retrieved|annotated|labell?ed|release|provide))\b",
@@ -312,7 +323,20 @@ class CardProseDetector:
         configs: set[str] = set()
         judged = 0
         other_card = other_platform_only(card)
+        # A sentence that reviews tweet corpora is held until the next one: "We considered Twitter
+        # conversations. However, they differ from meetings." rejects what the first one names.
+        pending: Sentence | None = None
+
+        def record(sentence: Sentence, severity: Severity) -> None:
+            first, count = best.get(severity, (sentence, 0))
+            best[severity] = (first, count + 1)
+            if severity is Severity.HIGH:
+                configs.update(_configs_named(sentence.text, card.config_names))
+
         for s in sentences(card):
+            if pending is not None:
+                record(pending, Severity.LOW if _REJECTION.match(s.text) else Severity.HIGH)
+                pending = None
             if _LICENCE_SECTION.search(s.section) and not s.title:
                 m = licence_pattern().search(s.text) or (
                     mention_pattern().search(s.text)
@@ -335,11 +359,12 @@ class CardProseDetector:
                 # A huge card repeats itself; the first mentions carry the evidence.
                 continue
             severity = _judge(s, other_card)
-            if severity is not None:
-                first, count = best.get(severity, (s, 0))
-                best[severity] = (first, count + 1)
-                if severity is Severity.HIGH:
-                    configs.update(_configs_named(s.text, card.config_names))
+            if severity is Severity.HIGH and _REVIEWED.search(s.text):
+                pending = s
+            elif severity is not None:
+                record(s, severity)
+        if pending is not None:
+            record(pending, Severity.HIGH)
         if Severity.HIGH in best:
             s, n = best[Severity.HIGH]
             more = f" ({n} sentences in all)" if n > 1 else ""
