@@ -28,6 +28,7 @@ from guardrail.findings import Family, Finding, Location, Severity
 _EXAMPLE_SECTIONS = re.compile(
     r"instance|example|sample|preview|structure|format|record|field|data point|looks? like|schema", re.I
 )
+_SNOWFLAKE_RULE = "GR411"
 _FIELD_SECTIONS = re.compile(r"field|structure|schema|column|feature|attribute|variable", re.I)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 # A documented field: "- `name`: ...", "* **name** (string)", "- name: ...", or a table row "| `name` | ...".
@@ -217,6 +218,12 @@ class CardRecordsDetector:
         from guardrail.detectors.card.prose import other_platform_only
 
         findings = [*self._documented(card), *self._examples(card)]
+        # A few sample rows cannot carry the weak, share-based signals: low findings and bare
+        # snowflake-shaped IDs (GR411, supporting evidence only) count only next to a stronger one.
+        strong = [f for f in findings if f.severity is not Severity.LOW and f.rule_id != _SNOWFLAKE_RULE]
+        findings = [
+            f for f in findings if f.severity is not Severity.LOW and (strong or f.rule_id != _SNOWFLAKE_RULE)
+        ]
         if findings and other_platform_only(card):
             # A card about Weibo or Mastodon may name fields `retweet_*`: they warn, never block.
             findings = [

@@ -147,3 +147,14 @@ def test_a_card_about_another_platform_only_warns_on_tweet_vocabulary() -> None:
 def test_the_card_only_path_runs_example_records() -> None:
     card = parse_card(f"---\nlicense: mit\n---\n{instances(PLACEHOLDER_ROWS)}", "README.md")
     assert "GR407" in {f.rule_id for f in card_findings(card, "README.md").findings}
+
+
+def test_sample_ids_and_weak_markers_alone_do_not_warn() -> None:
+    # An 18-19 digit ID in one example, or a `<user>` placeholder of a chat log, says little.
+    assert records(instances('{"question_id": 1762238357686640028, "question": "who wrote it?"}')) == []
+    assert records(instances('{"speaker": "<user>", "text": "how do I mount a drive"}')) == []
+
+
+def test_sample_ids_count_next_to_stronger_record_evidence() -> None:
+    block = '{"id": 1762238357686640028, "text": "@USER same here"}\n{"id": 1762238357686640029, "text": "@USER yes"}'
+    assert rules(records(instances(block))) == {"GR407": "high", "GR411": "medium"}
