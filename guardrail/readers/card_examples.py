@@ -280,7 +280,12 @@ class CardRecordsDetector:
         scanner = RecordScanner()
         offset = 0
         for table in tables:
-            scanner.scan_batch(table, row_offset=offset)
+            try:
+                scanner.scan_batch(table, row_offset=offset)
+            except (TypeError, ValueError, ArithmeticError, LookupError):
+                # An example the scanner cannot read (odd nested types) is skipped: it is a sample
+                # shown in prose, and the card's other evidence still decides.
+                pass
             offset += table.num_rows
         for finding in scanner.findings():
             if finding.family is not Family.RECORDS:
