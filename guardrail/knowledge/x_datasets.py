@@ -298,7 +298,8 @@ def _case_sensitive(alias: str) -> bool:
     return not re.search(r"\d|_|[a-z][A-Z]", alias) and not _PLATFORM_IN_NAME.search(alias)
 
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
+# Words are runs of letters or of digits, so `SemEval2017 Task4` and `SemEval-2017 Task 4` agree.
+_WORD = re.compile(r"[A-Za-z]+|[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -356,8 +357,10 @@ class _TextIndex:
                 if not candidates:
                     continue
                 start, end = tokens[i].start(), tokens[i + n - 1].end()
-                if start and text[start - 1] in "/.":
-                    continue  # `someone/tweet_eval` is a fork; `x.tweet_eval` a path
+                if start and (text[start - 1] in "/." or text[start - 1].isalnum()):
+                    continue  # inside a word; `someone/tweet_eval` is a fork; `x.tweet_eval` a path
+                if end < len(text) and text[end].isalnum():
+                    continue  # `sentiment140k` is another name
                 span = text[start:end]
                 hit = next(((e, span) for pattern, e in candidates if pattern.fullmatch(span)), None)
                 if hit:
@@ -374,18 +377,20 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     """How `name` may be written: its case (acronyms, proper names) and its separators.
 
     `tweet_eval` is distinctive only as an identifier, so it needs its `_` or `-`;
-    `SemEval-2017 Task 4` may be written with spaces or hyphens; `org/name` needs its `/`.
+    `SemEval-2017 Task 4` may be written with spaces or hyphens, or none between letters and
+    digits (`SemEval2017 Task4`); `org/name` needs its `/`.
     """
-    parts = re.split(r"([\s_/-]+)", name)
     spaced_ok = alias_problem(_text_key(name)) is None
     out = []
-    for part in parts:
+    for part in re.split(r"([\s_/-]+)", name):
         if not part:
             continue
         if re.fullmatch(r"[\s_/-]+", part):
-            out.append("/" if "/" in part else (r"[\s_-]+" if spaced_ok else r"[_-]"))
-        else:
-            out.append(re.escape(part))
+            out.append("/" if "/" in part else (r"[\s_-]*" if spaced_ok else r"[_-]?"))
+            continue
+        # Between a letter run and a digit run the separator is optional either way.
+        runs = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+", part)
+        out.append(r"[\s_-]?".join(re.escape(r) for r in runs) if len(runs) > 1 else re.escape(part))
     flags = 0 if _case_sensitive(name) else re.IGNORECASE
     return re.compile("".join(out), flags)
 

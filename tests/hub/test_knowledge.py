@@ -128,3 +128,18 @@ def test_search_finds_names_aliases_and_evidence() -> None:
     assert any(e.name == "cardiffnlp/tweet_eval" for e in KB.search("TWEET_EVAL"))
     assert KB.search("") == list(KB.entries)
     assert KB.search("no-such-dataset-zzz") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("we use the SemEval-2017 Task 4 data", "maxmoynan/SemEval2017-Task4aEnglish"),
+        ("the semeval2017 task4 test set", "maxmoynan/SemEval2017-Task4aEnglish"),
+        ("derived from TweetEval", "cardiffnlp/tweet_eval"),
+        ("a tweet_eval template", "cardiffnlp/tweet_eval"),
+        ("the sentiment140k crawl", None),
+        ("a tweet eval of ours", None),
+    ],
+)
+def test_packaged_names_are_found_however_the_separators_are_written(text: str, name: str | None) -> None:
+    assert [e.name for e, _ in KB.named_in(text)] == ([name] if name else [])
