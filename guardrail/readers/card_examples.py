@@ -13,6 +13,7 @@ scan engine, as the data-file readers do.
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import io
 import json
@@ -280,12 +281,10 @@ class CardRecordsDetector:
         scanner = RecordScanner()
         offset = 0
         for table in tables:
-            try:
+            # An example the scanner cannot read (odd nested types) is skipped: it is a sample
+            # shown in prose, and the card's other evidence still decides.
+            with contextlib.suppress(TypeError, ValueError, ArithmeticError, LookupError):
                 scanner.scan_batch(table, row_offset=offset)
-            except (TypeError, ValueError, ArithmeticError, LookupError):
-                # An example the scanner cannot read (odd nested types) is skipped: it is a sample
-                # shown in prose, and the card's other evidence still decides.
-                pass
             offset += table.num_rows
         for finding in scanner.findings():
             if finding.family is not Family.RECORDS:
