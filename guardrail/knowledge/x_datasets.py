@@ -147,106 +147,28 @@ def normalise_name(name: str) -> str:
 # Capitalised words that are ordinary English however they are written; an all-caps
 # alias must not be one of them ("NEWS", "HATE").
 _COMMON_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "from",
-        "with",
-        "by",
-        "at",
-        "as",
-        "or",
-        "not",
-        "no",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "data",
-        "dataset",
-        "datasets",
-        "corpus",
-        "corpora",
-        "text",
-        "texts",
-        "news",
-        "hate",
-        "speech",
-        "offensive",
-        "emotion",
-        "emotions",
-        "sentiment",
-        "sentiments",
-        "irony",
-        "sarcasm",
-        "stance",
-        "topic",
-        "topics",
-        "humor",
-        "humour",
-        "humour",
-        "abuse",
-        "abusive",
-        "toxic",
-        "toxicity",
-        "spam",
-        "fake",
-        "misinformation",
-        "crisis",
-        "disaster",
-        "election",
-        "elections",
-        "covid",
-        "vaccine",
-        "health",
-        "social",
-        "media",
-        "post",
-        "posts",
-        "message",
-        "messages",
-        "tweet",
-        "tweets",
-        "twitter",
-        "review",
-        "reviews",
-        "question",
-        "questions",
-        "answer",
-        "answers",
-        "task",
-        "tasks",
-        "test",
-        "train",
-        "dev",
-        "eval",
-        "evaluation",
-        "benchmark",
-        "classification",
-        "detection",
-        "analysis",
-        "language",
-        "languages",
-        "english",
-        "arabic",
-        "spanish",
-        "hindi",
-        "ner",
-        "pos",
-        "chat",
-        "dialogue",
-        "summary",
-        "summaries",
-    ]
-)
+    (
+        # function words
+        "a", "an", "and", "the", "of", "in", "on", "for", "to", "from", "with", "by", "at", "as", "or",
+        "not", "no", "is", "are", "was", "were", "be", "it", "we", "our", "this", "that", "all", "one",
+        # dataset and task vocabulary
+        "data", "dataset", "datasets", "corpus", "corpora", "text", "texts", "news", "hate", "speech",
+        "offensive", "emotion", "emotions", "sentiment", "sentiments", "irony", "sarcasm", "stance",
+        "topic", "topics", "humor", "humour", "abuse", "abusive", "toxic", "toxicity", "spam", "fake",
+        "misinformation", "crisis", "disaster", "election", "elections", "covid", "vaccine", "health",
+        "social", "media", "post", "posts", "message", "messages", "tweet", "tweets", "twitter", "review",
+        "reviews", "question", "questions", "answer", "answers", "task", "tasks", "test", "train", "dev",
+        "eval", "evaluation", "benchmark", "classification", "detection", "analysis", "language",
+        "languages", "english", "arabic", "spanish", "hindi", "ner", "pos", "chat", "dialogue", "summary",
+        "summaries", "model", "models", "label", "labels", "set", "sets", "base", "large", "small", "mini",
+        # short words that acronyms spell (`MINT`, `HOPE`) and identifiers of code (`HashSet`)
+        "mint", "hope", "care", "fear", "love", "joy", "anger", "trust", "sad", "mad", "fun", "hot",
+        "cool", "good", "bad", "true", "false", "yes", "open", "free", "fast", "safe", "real", "live",
+        "star", "spot", "book", "code", "find", "help", "home", "info", "link", "list", "main", "more",
+        "name", "note", "notes", "page", "plus", "show", "site", "team", "time", "type", "user", "view",
+        "web", "work", "hashset", "hashmap", "dataframe", "array", "string", "object", "table",
+    )
+)  # fmt: skip
 _PLATFORM_IN_NAME = re.compile(r"tweet|twitt", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 
@@ -269,11 +191,15 @@ def alias_problem(alias: str) -> str | None:
         return "an ordinary word"
     if any(c.isdigit() for c in a) and (len(a) >= 4 or any(c.isupper() for c in a)):
         return None
-    if re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]{2,}$", a):
+    if re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]{2,}$", a) and a.lower() not in _COMMON_WORDS:
         return None
     if re.search(r"[A-Za-z0-9]_[A-Za-z0-9]", a):
         return None
-    if any(re.fullmatch(r"[A-Z]{3,}", w) and w.lower() not in _COMMON_WORDS for w in words):
+    # An acronym that is no ordinary word: four letters alone (`OLID`; `TTC` could be anything),
+    # three inside a longer name (`IPM NEL`, `MLMA hate speech`).
+    if any(re.fullmatch(r"[A-Z]{3,}", w) and w.lower() not in _COMMON_WORDS for w in words) and (
+        len(words) > 1 or len(a) >= 4
+    ):
         return None
     if _PLATFORM_IN_NAME.search(a) and (
         len(a) >= 10 if len(words) == 1 else not all(w.lower() in _COMMON_WORDS for w in words)

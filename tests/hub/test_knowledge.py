@@ -90,6 +90,10 @@ def test_every_alias_is_distinctive_and_no_name_or_alias_is_listed_twice() -> No
         ("hate-speech", False),
         ("Paloma", False),
         ("2017", False),
+        ("MINT", False),  # an acronym that spells a word
+        ("TTC", False),  # three letters alone could name anything
+        ("HashSet", False),  # CamelCase, but an identifier of code
+        ("IPM NEL", True),
     ],
 )
 def test_ordinary_words_are_refused_as_aliases(alias: str, distinctive: bool) -> None:
