@@ -152,6 +152,7 @@ NOT_PROVENANCE = [
     ("Dataset Summary", "Models trained on X, evaluated on Y, with labels collected by hand."),
     ("Dataset Summary", "Samples from X and labels from Y were collected."),
     ("Dataset Summary", "Column X handles missing values; X users can set it to zero."),
+    ("Dataset Summary", "Birdwatch observations of 300 species were collected by volunteers."),
     (
         "Dataset Summary",
         "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
