@@ -110,3 +110,11 @@ def test_known_names_inside_template_identifiers_in_task_lists() -> None:
 def test_a_source_mixed_with_other_corpora_still_counts() -> None:
     hits = sources(section("Source Data", "We combine tweet_eval with other corpora of short texts."))
     assert [f.rule_id for f in hits] == ["GR304"]
+
+
+def test_a_copied_train_eval_index_is_not_a_source() -> None:
+    meta = (
+        "train-eval-index:\n- config: emotion\n  task: text-classification\n"
+        "  dataset: tweet_eval\n  col_mapping:\n    text: text\n"
+    )
+    assert sources("# Sales figures\n\nMonthly sales of 40 shops.\n", meta) == []

@@ -33,8 +33,9 @@ NAMED_SOURCE = Rule(
 RULES = (NAMED_SOURCE,)
 
 _I = re.IGNORECASE
-# Metadata whose values name the data itself (not its topic or its authors).
-_NAME_KEYS = ("pretty_name", "tags", "task_ids", "task_categories", "source_datasets", "train-eval-index")
+# Metadata whose values name the data itself (not its topic or its authors). `train-eval-index`
+# is left out: cards copy it from the benchmark they were evaluated like, not built from.
+_NAME_KEYS = ("pretty_name", "tags", "task_ids", "task_categories", "source_datasets")
 # Sections about papers, people and other work: a dataset named there is not a source.
 _NOT_SOURCE_SECTIONS = re.compile(
     r"citation|bibtex|reference|bibliograph|related|previous|prior work|background|comparison|baseline"
