@@ -35,7 +35,7 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
             ),
             resolved={"path": str(path)},
         )
-    evidence = card_findings(card, target)
+    evidence = card_findings(card, target, ctx.knowledge_base() if ctx is not None else None)
     findings, notes = evidence.findings, evidence.notes
     if ctx is not None:
         from guardrail.sources.lineage_resolver import lineage_evidence

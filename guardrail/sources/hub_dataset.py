@@ -97,7 +97,7 @@ class HubSource:
         from guardrail.sources.card_findings import card_findings
         from guardrail.sources.lineage_resolver import lineage_evidence
 
-        own = card_findings(card, self.target)
+        own = card_findings(card, self.target, ctx.knowledge_base())
         lineage = lineage_evidence(card, ref.repo_id, ctx, network=True, own=own.findings)
         return Evidence(target=self.target, findings=lineage.findings, notes=own.notes + lineage.notes)
 

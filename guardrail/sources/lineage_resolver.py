@@ -143,7 +143,9 @@ class Lineage:
             card = read_card(Path(card_file.path), hub_card_path(ref.repo_id))
         except InputError as exc:
             return Evidence(target=name, problems=(Problem("unreadable-card", str(exc)),), resolved=resolved)
-        upstream = self.evidence(card, name, stack, card_findings(card, name).findings)
+        upstream = self.evidence(
+            card, name, stack, card_findings(card, name, self.ctx.knowledge_base()).findings
+        )
         return Evidence(
             target=name,
             findings=upstream.findings,

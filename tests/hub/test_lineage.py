@@ -253,3 +253,18 @@ def test_a_link_to_another_dataset_is_not_the_cards_identity(tmp_path: Path) -> 
     (root / "README.md").write_text(text, encoding="utf-8")
     t = check([str(root)], GuardrailConfig(scan_records=False)).targets[0]
     assert not [f for f in t.findings if f.rule_id == "GR302"]
+
+
+def test_the_configurations_own_known_datasets_are_found_in_card_text(tmp_path: Path) -> None:
+    from guardrail.config import KnownDataset
+
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# Copy\n\n## Source Data\n\nDerived from acme/chirps.\n")
+    config = GuardrailConfig(
+        known_x_datasets=(KnownDataset("acme/chirps", "Our scrape of X posts.", "audit"),)
+    )
+    t = check([str(card)], config).targets[0]
+    assert t.verdict.value == "block"
+    (f,) = [f for f in t.findings if f.rule_id == "GR304"]
+    assert "acme/chirps" in f.message and "audit" in f.message
+    assert check([str(card)], GuardrailConfig()).targets[0].verdict.value == "pass"

@@ -139,10 +139,20 @@ class _Reporter:
 
 
 class CardSourcesDetector:
+    """Finds known X datasets named as a card's source.
+
+    Args:
+        knowledge: The knowledge base to look names up in; the packaged one when None (the
+            configuration's own entries are looked up by `sources.card_findings`).
+    """
+
     rules = RULES
 
+    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
+        self.knowledge = knowledge
+
     def detect(self, card: Card) -> Iterator[Finding]:
-        kb = _kb()
+        kb = self.knowledge or _kb()
         report = _Reporter(card)
         names = list(_metadata_names(card))
         joined = "\n".join(f.value for f in names)
