@@ -226,3 +226,10 @@ def test_a_source_rejected_in_the_next_sentence_is_not_provenance() -> None:
 )
 def test_a_reviewed_source_that_is_kept_still_blocks(text: str) -> None:
     assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+def test_a_block_names_its_cue() -> None:
+    (hit,) = prose(section("Dataset Summary", "The data was collected with the Twitter API in 2020."))
+    assert "cue: 'Twitter' with 'collected'" in hit.message
+    (hit,) = prose("# Affect in Tweets\n\nText.\n")
+    assert "cue: the title names 'Tweets'" in hit.message

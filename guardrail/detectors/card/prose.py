@@ -293,6 +293,24 @@ def _judge_mention(s: Sentence, text: str, mention: re.Match[str]) -> Severity:
     return Severity.MEDIUM if _DATA_SECTIONS.search(s.section) else Severity.LOW
 
 
+def _cue(s: Sentence) -> str:
+    """What made a blocking sentence provenance, for the finding's message."""
+    text = strip_negated(_BENIGN.sub(" ", s.text))
+    mention = next((m for m in mention_pattern().finditer(text) if not _bare_x(m, text)), None)
+    said = repr(mention.group(0)) if mention else "X"
+    if s.title:
+        return f"the title names {said}"
+    foreign = mention is not None and mention.group("x") is None and not _ASCII_POST.search(mention.group(0))
+    for pattern, why in (
+        (_FOREIGN_CUES if foreign else _CUES, "with"),
+        (_FIELD_CUES, "documenting a field as"),
+    ):
+        m = pattern.search(text)
+        if m and m.group(0).strip():
+            return f"{said} {why} {m.group(0).strip()!r}"
+    return f"{said} describing the records"
+
+
 @lru_cache(maxsize=64)
 def other_platform_only(card: Card) -> bool:
     """The card is about another microblogging platform: it names one (Weibo, Mastodon...) at
@@ -371,7 +389,7 @@ class CardProseDetector:
             named = tuple(c for c in card.config_names if c in configs)
             where = f"; configs named with it: {', '.join(named)}" if named else ""
             yield PROVENANCE.finding(
-                f"The card says its data comes from X/Twitter{more}{where}.",
+                f"The card says its data comes from X/Twitter (cue: {_cue(s)}){more}{where}.",
                 Location(path=card.path, line=s.line, section=s.section or None),
                 s.text,
                 configs=named,
