@@ -47,7 +47,8 @@ _NOT_SOURCE_SECTIONS = re.compile(
 _SOURCE_CUES = re.compile(
     r"\b(?:deriv\w*|taken|drawn|sampled|extracted|built (?:on|from|upon)|based on|adapt\w*|convert\w*"
     r"|reformat\w*|re-?annotat\w*|re-?label\w*|translat\w*|subsets?|sourced?|originat\w*|collected|compiled"
-    r"|curated|comes? from|came from|obtained|download\w* from|cop(?:y|ied) from|mirror\w*|fetched from|loaded from|consists? of|compris\w*|includ\w*|contain\w*|combin\w*"
+    r"|curated|comes? from|came from|obtained|download\w* from|cop(?:y|ied) from|mirror\w*|fetched from"
+    r"|loaded from|consists? of|compris\w*|includ\w*|contain\w*|combin\w*"
     r"|merg\w*|aggregat\w*|mixture|we use[sd]?|uses|using|used|released as part of|part of|split of"
     r"|version of|portion of|copy of|mirror of|re-?upload\w*|fork of|data (?:is|are|was|were) from)\b",
     _I,
