@@ -38,7 +38,7 @@ RULES = (SCHEMA, JSON_TEXT)
 
 _WORD_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 _KEY = re.compile(kn.tweet_json_key())
-_TWEETISH = re.compile(r"tweet|twitter|quoted_status|in_reply_to", re.IGNORECASE)
+_TWEETISH = re.compile(r"tweet|twitter", re.IGNORECASE)
 
 
 def tweet_field_name(name: str) -> bool:
@@ -92,7 +92,7 @@ def inspect_schema(paths: Sequence[str]) -> list[SchemaHit]:
         )
     for path in paths:
         name = _snake(path.rsplit(".", 1)[-1])
-        if not _TWEETISH.search(name):
+        if not _TWEETISH.search(name) and not _VOCABULARY.search(name):
             continue
         named_for_posts = tweet_field_name(name)
         hits.append(
