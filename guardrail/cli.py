@@ -69,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(RAY_ADDRESS selects a cluster; needs pip install 'guardrail[ray]')",
     )
     sub.add_parser("rules", help="list every rule with its ID, default severity and summary")
+    kb = sub.add_parser(
+        "kb",
+        help="list or search the knowledge base of datasets known to hold X content, with sources",
+        description="List the datasets guardrail knows hold X content, or those matching QUERY (a Hub ID, "
+        "name, alias or any word of the evidence or source), with the public source for each claim. "
+        "Entries from the configuration's known-x-datasets come first.",
+    )
+    kb.add_argument("query", nargs="?", default="", metavar="QUERY")
+    kb.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format")
+    kb.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
     return parser
 
 
@@ -77,6 +87,23 @@ def _cmd_rules() -> int:
 
     for rule in sorted(RULES.values(), key=lambda r: r.rule_id):
         print(f"{rule.rule_id}  {rule.severity.value:<6}  {rule.name:<32}  {rule.summary}")
+    return EXIT_OK
+
+
+def _cmd_kb(args: argparse.Namespace) -> int:
+    from guardrail.config import load_config
+    from guardrail.knowledge.x_datasets import packaged_knowledge_base
+    from guardrail.reporters.kb import format_kb_json, format_kb_text
+
+    config = load_config(args.config)
+    kb = packaged_knowledge_base().extended(config.known_x_datasets, config.source)
+    entries = kb.search(args.query)
+    out = (
+        format_kb_json(kb, entries, args.query)
+        if args.format == "json"
+        else format_kb_text(kb, entries, args.query)
+    )
+    sys.stdout.write(out)
     return EXIT_OK
 
 
@@ -132,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             return _cmd_rules()
+        if args.command == "kb":
+            return _cmd_kb(args)
         return _cmd_check(args)
     except GuardrailError as exc:  # TargetError, ConfigError, UsageError, RayNotInstalledError
         print(f"guardrail: error: {exc}", file=sys.stderr)

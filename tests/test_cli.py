@@ -166,3 +166,32 @@ def test_action_check_step(tmp_path: Path, card: str, expected: int) -> None:
     sarif = json.loads((repo / "guardrail.sarif").read_text())
     assert len(sarif["runs"][0]["results"]) >= expected
     assert f"exit-code={expected}" in output.read_text()
+
+
+def test_kb_lists_and_searches_the_knowledge_base_with_sources(tmp_path: Path) -> None:
+    everything = run("kb", cwd=tmp_path)
+    assert everything.returncode == 0
+    assert everything.stdout.startswith("guardrail knowledge base v")
+    assert everything.stdout.count("    source:   ") >= 17
+    one = run("kb", "tweet_eval", cwd=tmp_path)
+    assert "cardiffnlp/tweet_eval" in one.stdout and "arXiv:2010.12421" in one.stdout
+    assert "x_datasets.toml:" in one.stdout
+    none = run("kb", "no-such-dataset-zzz", cwd=tmp_path)
+    assert none.returncode == 0 and "No entry matches" in none.stdout
+
+
+def test_kb_json_includes_the_configurations_own_entries(tmp_path: Path) -> None:
+    (tmp_path / "guardrail.toml").write_text(
+        '[[known-x-datasets]]\ndataset = "acme/chirps"\nevidence = "Our scrape of X posts."\n'
+        'source = "internal audit 2025"\n',
+        encoding="utf-8",
+    )
+    doc = json.loads(run("kb", "--format", "json", "chirps", cwd=tmp_path).stdout)
+    assert doc["matched"] == 1 and doc["total"] > doc["matched"]
+    (entry,) = doc["entries"]
+    assert (entry["name"], entry["kind"], entry["source"]) == ("acme/chirps", "user", "internal audit 2025")
+    assert entry["file"].endswith("guardrail.toml")
+
+
+def test_help_lists_the_kb_command() -> None:
+    assert "kb" in run("--help").stdout

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from guardrail.detectors import lineage
 from guardrail.detectors import records as record_rules
-from guardrail.detectors.card import card_input, metadata, prose
+from guardrail.detectors.card import card_input, known_sources, metadata, prose
 from guardrail.detectors.card.card_detector import CardDetector
 from guardrail.detectors.card.parsed_card import Card
 from guardrail.findings import Evidence, Problem, internal_error
 from guardrail.rules import Rule
 
-CARD_DETECTORS: tuple[CardDetector, ...] = (metadata.DETECTOR, prose.DETECTOR)
+CARD_DETECTORS: tuple[CardDetector, ...] = (metadata.DETECTOR, prose.DETECTOR, known_sources.DETECTOR)
 
 _ALL_RULES: tuple[Rule, ...] = (
     *card_input.RULES,
     *metadata.RULES,
     *prose.RULES,
+    *known_sources.RULES,
     *lineage.RULES,
     *record_rules.RULES,
 )

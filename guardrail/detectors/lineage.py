@@ -72,6 +72,41 @@ def source_entries(card: Card) -> Iterator[tuple[MetaField, str | None]]:
         yield f, name if name is None or _HUB_NAME.match(name) else None
 
 
+_HUB_LINK = re.compile(r"huggingface\.co/datasets/([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})")
+_TITLE = re.compile(r"^#\s+(?:dataset card for\s+)?(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_.-]+", "-", name.strip().lower())
+
+
+def stated_hub_ids(card: Card, folder: str | None = None) -> list[tuple[str, str]]:
+    """The Hub IDs a local card says are its own, with where it says so.
+
+    `pretty_name` or `dataset_info.dataset_name` holding a Hub ID or a legacy name, and
+    `huggingface.co/datasets/ORG/NAME` links whose NAME is the card's own: the folder's
+    name, the `pretty_name` or the title. Links to other datasets (a parent, a related
+    set) are not the card's identity and are left to the other detectors.
+    """
+    out: dict[str, str] = {}
+    own_names = {_key(folder)} if folder else set()
+    for f in card.fields:
+        if f.path in ("pretty_name", "dataset_name") or f.path.endswith(".dataset_name"):
+            value = f.value.strip()
+            own_names.add(_key(value.rsplit("/", 1)[-1]))
+            if _HUB_NAME.match(value):
+                out.setdefault(value, f"`{f.path}` (line {f.line})")
+    title = _TITLE.search(card.body)
+    if title:
+        own_names.add(_key(title.group(1)))
+    for m in _HUB_LINK.finditer(card.text):
+        repo = m.group(1).rstrip(".")
+        if _key(repo.split("/", 1)[1]) in own_names:
+            line = card.text.count("\n", 0, m.start()) + 1
+            out.setdefault(repo, f"a huggingface.co link (line {line})")
+    return list(out.items())
+
+
 def knowledge_finding(
     entry: KnownXDataset, subject: str, config: str | None = None, *, version: str = ""
 ) -> Finding | None:

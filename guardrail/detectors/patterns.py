@@ -34,8 +34,44 @@ def mention_pattern() -> re.Pattern[str]:
     forms = "|".join(kb.x_forms)
     return re.compile(
         rf"(?i:(?<![^\W\d_])(?:{alternation(kb.stems)})[^\W\d_]*|(?<![^\W\d_])(?:{alternation(latin)})(?![^\W\d_])"
-        rf"|{alternation(other)})|(?<![\w.-])(?:{forms})(?![\w-])"
+        rf"|{alternation(other)})|(?<![\w.-])(?P<x>{forms})(?![\w-])"
     )
+
+
+@cache
+def platform_name_pattern() -> re.Pattern[str]:
+    """The platform itself named (Twitter, an explicit X form), as opposed to a word for a post."""
+    kb = x_platform()
+    return re.compile(
+        rf"(?i:(?<![^\W\d_])twitter)|(?<![\w.-])(?:{'|'.join(kb.x_forms)})(?![\w-])|(?i:twitter\.com)"
+    )
+
+
+@cache
+def other_platform_pattern() -> re.Pattern[str]:
+    """Another microblogging platform (Weibo, StockTwits, Mastodon, Bluesky...), case-insensitive."""
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(x_platform().other_platforms)})(?![\w])", re.IGNORECASE)
+
+
+@cache
+def negated_pattern() -> re.Pattern[str]:
+    """The platform or its posts negated or excluded: `no Twitter`, `-no-twitter`, `excluding tweets`,
+    `without X data`, `Twitter data was removed`. Matched spans are removed before judging."""
+    kb = x_platform()
+    before = "|".join(kb.negations_before)
+    after = "|".join(kb.negations_after)
+    target = r"(?:twitter|tweets?|retweets?|x(?=[\s_-]+(?:data|posts?|content))|x\.com)"
+    return re.compile(
+        rf"(?<![a-z])(?:{before})(?:[\s_-]+(?:the|any|all|of|from|[a-z]+ed))*[\s_-]+{target}"
+        rf"(?:[\s_-]+(?:data|posts?|content|texts?|messages?|sources?|subsets?|corpora|datasets?))?(?![a-z])"
+        rf"|(?<![a-z]){target}(?:[\s_-]+(?:data|posts?|content|texts?|messages?|sources?|subsets?))?\s+(?:{after})",
+        re.IGNORECASE,
+    )
+
+
+def strip_negated(text: str) -> str:
+    """`text` with negated or excluded mentions of the platform blanked out."""
+    return negated_pattern().sub(" ", text) if negated_pattern().search(text) else text
 
 
 @cache

@@ -39,6 +39,9 @@ class XPlatform:
     v2_fields: tuple[str, ...]
     column_words: tuple[str, ...]
     placeholders: tuple[str, ...]
+    other_platforms: tuple[str, ...] = ()
+    negations_before: tuple[str, ...] = ()
+    negations_after: tuple[str, ...] = ()
 
     @property
     def all_domains(self) -> tuple[str, ...]:
@@ -71,6 +74,9 @@ def x_platform() -> XPlatform:
         v2_fields=tuple(r["v2_fields"]),
         column_words=tuple(r["column_words"]),
         placeholders=tuple(r["placeholders"]),
+        other_platforms=tuple(w.get("other_platforms", ())),
+        negations_before=tuple(w.get("negations_before", ())),
+        negations_after=tuple(w.get("negations_after", ())),
     )
 
 

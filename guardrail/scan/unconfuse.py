@@ -85,7 +85,12 @@ def normalise_lines(lines: list[str]) -> list[str]:
     Returns:
         The same number of lines, each normalised.
     """
-    out = [_SPACES.sub(" ", line) if "  " in line or "\t" in line else line for line in lines]
+    # Leading indentation is structure (indented code blocks of example records): kept as is.
+    leads = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines]
+    out = [
+        lead + _SPACES.sub(" ", line[len(lead) :]) if "  " in line or "\t" in line else line
+        for lead, line in zip(leads, lines, strict=True)
+    ]
     # Plain ASCII lines without an escape or a defanged dot (nearly all of a card) have
     # nothing to fold: only the rest go through Arrow and the per-token folds.
     todo = [i for i, line in enumerate(lines) if not line.isascii() or _ASCII_EVASION.search(line)]
@@ -99,7 +104,8 @@ def normalise_lines(lines: list[str]) -> list[str]:
     arrow = normalise(pa.array([lines[i] for i in todo], type=pa.large_string())).to_pylist()
     for i, value in zip(todo, arrow, strict=True):
         # The Arrow replacements never create a line break, but a defanged dot may eat one space.
-        out[i] = fold_line(str(value).replace("\n", " "))
+        folded = fold_line(str(value).replace("\n", " "))
+        out[i] = leads[i] + folded.lstrip(" \t")
     return out
 
 

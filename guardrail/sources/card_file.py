@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guardrail.detectors import card_evidence
+from guardrail.detectors.card.parsed_card import Card
 from guardrail.errors import InputError
-from guardrail.findings import Evidence, Problem
+from guardrail.findings import Evidence, Finding, Problem
 from guardrail.readers.card_parser import read_card
+from guardrail.sources.card_findings import card_findings
 
 if TYPE_CHECKING:
     from guardrail.sources.context import CheckContext
@@ -33,13 +35,13 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
             ),
             resolved={"path": str(path)},
         )
-    evidence = card_evidence(card, target)
+    evidence = card_findings(card, target, ctx.knowledge_base() if ctx is not None else None)
     findings, notes = evidence.findings, evidence.notes
     if ctx is not None:
         from guardrail.sources.lineage_resolver import lineage_evidence
 
         lineage = lineage_evidence(card, display, ctx, network=False, own=findings)
-        findings, notes = lineage.findings, notes + lineage.notes
+        findings, notes = lineage.findings + _known_self(card, path, ctx), notes + lineage.notes
     return Evidence(
         target=target,
         findings=findings,
@@ -47,6 +49,20 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
         notes=notes,
         resolved={"path": str(path)},
     )
+
+
+def _known_self(card: Card, path: Path, ctx: CheckContext) -> tuple[Finding, ...]:
+    """A local copy of a known X dataset: the card states its Hub ID, and the ID is listed."""
+    from guardrail.detectors.lineage import knowledge_finding, stated_hub_ids
+
+    kb = ctx.knowledge_base()
+    for name, where in stated_hub_ids(card, path.resolve().parent.name):
+        entry = kb.lookup(name)
+        finding = knowledge_finding(entry, name, version=kb.version) if entry is not None else None
+        if finding is not None:
+            message = f"The card states it is `{name}` ({where}). {finding.message}"
+            return (dataclasses.replace(finding, message=message),)
+    return ()
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,10 @@ class HubSource:
             )
 
     def _card_and_lineage(self, card: Card, ref: HubRef, ctx: CheckContext) -> Evidence:
-        from guardrail.detectors import card_evidence
+        from guardrail.sources.card_findings import card_findings
         from guardrail.sources.lineage_resolver import lineage_evidence
 
-        own = card_evidence(card, self.target)
+        own = card_findings(card, self.target, ctx.knowledge_base())
         lineage = lineage_evidence(card, ref.repo_id, ctx, network=True, own=own.findings)
         return Evidence(
             target=self.target,

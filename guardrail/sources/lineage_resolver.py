@@ -8,7 +8,9 @@ makes the child block with a chain `child → parent → grandparent: evidence`.
 Where cards come from: for Hub targets the parent's card is read from the Hub (bounded
 timeout) or the cache; for local card files and folders only from the local HF cache and
 the knowledge base, never the network — a local check must stay fast, deterministic and
-private in CI and pre-commit hooks. Parents that cannot be resolved are reported (GR303).
+private in CI and pre-commit hooks. Parents that cannot be resolved are reported (GR303);
+for local targets a parent that is merely not cached is a note, since not asking the Hub is
+the design, unless the configuration sets a severity for GR303.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guardrail.detectors import card_evidence
 from guardrail.detectors.card.parsed_card import Card
 from guardrail.detectors.lineage import PARENT, UNRESOLVED, knowledge_finding, source_entries
 from guardrail.errors import HubAccessError, InputError
@@ -26,6 +27,7 @@ from guardrail.knowledge.x_datasets import normalise_name
 from guardrail.policy import decide
 from guardrail.readers.card_parser import read_card
 from guardrail.readers.hub.ref import parse_ref
+from guardrail.sources.card_findings import card_findings
 
 if TYPE_CHECKING:
     from guardrail.sources.context import CheckContext
@@ -39,6 +41,7 @@ def hub_card_path(repo_id: str) -> str:
 
 
 DEPTH_NOTE = "deeper than lineage-depth"
+NOT_CHECKED = " to check it"
 
 
 @dataclass
@@ -82,7 +85,8 @@ class Lineage:
                 continue
             parent = self.parent(name, stack)
             inherited, note = self._inherit(parent, subject, name, loc, f.value)
-            if not any(i.rule_id == UNRESOLVED.rule_id for i in inherited):
+            unchecked = note is not None and note.endswith(NOT_CHECKED)
+            if not unchecked and not any(i.rule_id == UNRESOLVED.rule_id for i in inherited):
                 resolved.add(key)
             findings.extend(inherited)
             notes.extend(n for n in (note, *parent.notes) if n and n.startswith("lineage"))
@@ -139,7 +143,7 @@ class Lineage:
             card = read_card(Path(card_file.path), hub_card_path(ref.repo_id))
         except InputError as exc:
             return Evidence(target=name, problems=(Problem("unreadable-card", str(exc)),), resolved=resolved)
-        own = card_evidence(card, name)
+        own = card_findings(card, name, self.ctx.knowledge_base())
         upstream = self.evidence(card, name, stack, own.findings)
         return Evidence(
             target=name,
@@ -176,6 +180,17 @@ class Lineage:
             return [PARENT.finding(message, loc, evidence, severity=severity, chain=chain)], None
         if report.problems:
             p = report.problems[0]
+            if (
+                p.code == "lineage-unresolved"
+                and not self.network
+                and UNRESOLVED.rule_id not in self.ctx.config.severity
+            ):
+                # Local checks never query the Hub by design, so an uncached parent is expected:
+                # a note, not a warning (set a severity for GR303 to get the finding back).
+                return [], (
+                    f"lineage: source dataset `{name}` not checked: {p.message.split(': ', 1)[-1]}; "
+                    f"run `guardrail check {name}`{NOT_CHECKED}"
+                )
             finding = UNRESOLVED.finding(
                 f"Source dataset `{name}` could not be resolved ({p.code}): {p.message}",
                 loc,

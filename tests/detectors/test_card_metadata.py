@@ -82,3 +82,42 @@ def test_config_finding_names_the_config() -> None:
     ]
     assert hit.configs == ("tweets",)
     assert hit.location.line == 4
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "configs:\n- config_name: mix-no-twitter\n",
+        "configs:\n- config_name: web_without_tweets\n  data_files: web_without_tweets/*.jsonl\n",
+        "pretty_name: Social comments (excluding tweets)\n",
+        "tags:\n- no-twitter\n- forum\n",
+    ],
+)
+def test_negated_platform_names_in_yaml_do_not_count(yaml_text: str) -> None:
+    assert findings(yaml_text) == []
+
+
+def test_a_tweet_task_copied_into_a_shared_task_list_only_warns() -> None:
+    shared = (
+        "task_ids:\n- natural-language-inference\n- sentiment-classification\n- tweet-topic-classification\n"
+    )
+    (hit,) = findings("pretty_name: Budget forecasts\n" + shared)
+    assert hit.rule_id == "GR103" and hit.severity.value == "medium"
+    assert "shared task list" in hit.message
+    # The same list on a card whose own name says tweets is that card's own task.
+    (hit,) = [
+        f for f in findings("pretty_name: Tweet topics\n" + shared) if f.location.key.startswith("task_ids")
+    ]
+    assert hit.severity.value == "high"
+    # A short list is the card's own.
+    (hit,) = findings("task_ids:\n- tweet-topic-classification\n")
+    assert hit.severity.value == "high"
+
+
+def test_a_card_about_another_platform_warns_on_tweet_names() -> None:
+    card = parse_card(
+        "---\ntags:\n- tweets\n---\n# Weibo posts\n\nPosts collected from Sina Weibo; Weibo users wrote them.\n",
+        "README.md",
+    )
+    (hit,) = DETECTOR.detect(card)
+    assert hit.rule_id == "GR103" and hit.severity.value == "medium"

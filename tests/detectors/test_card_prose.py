@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from card_text import detect, section
 
 from guardrail.detectors.card.prose import DETECTOR
 from guardrail.findings import Finding, Severity
-from guardrail.readers.card_parser import parse_card
 
 
 def prose(body: str, meta: str = "license: mit\n") -> list[Finding]:
-    return list(DETECTOR.detect(parse_card(f"---\n{meta}---\n{body}", "README.md")))
-
-
-def section(title: str, text: str) -> str:
-    return f"# Dataset Card for Example\n\n## {title}\n\n{text}\n"
+    return detect(DETECTOR, body, meta)
 
 
 @pytest.mark.parametrize(
@@ -114,3 +110,126 @@ def test_status_links_are_reported() -> None:
     text = "Example: https://twitter.com/someone/status/1234567890123456789 and https://t.co/AbCdEf123"
     hits = prose(section("Data Instances", text))
     assert "GR204" in [f.rule_id for f in hits]
+
+
+# Sentences that name the platform or its posts without saying the data came from X, by kind.
+NOT_PROVENANCE = [
+    # negations and exclusions
+    ("Dataset Summary", "The corpus contains no Twitter data; all texts are forum posts."),
+    ("Dataset Summary", "We collected forum threads, excluding tweets and other microblog posts."),
+    ("Dataset Summary", "Comments were gathered without X data of any kind."),
+    ("Dataset Summary", "Twitter data was removed before release; the rest are news comments."),
+    ("Dataset Summary", "Tweets were filtered out; the corpus holds blog posts collected in 2021."),
+    # related work and rejected alternatives
+    (
+        "Curation Rationale",
+        "Previous studies used Twitter datasets collected with hashtags, which are noisy.",
+    ),
+    (
+        "Curation Rationale",
+        "We reviewed several tweet corpora but they differed too much from spoken dialogue.",
+    ),
+    (
+        "Curation Rationale",
+        "To overcome the limitations of Twitter datasets, we collected headlines from newspapers.",
+    ),
+    (
+        "Curation Rationale",
+        "Unlike tweets, which reply to other tweets, the headlines we obtained stand alone.",
+    ),
+    ("Curation Rationale", "This new corpus has advantages over the existing Twitter datasets."),
+    # other platforms' posts called tweets: the platform named in the sentence decides
+    ("Dataset Summary", "We crawled Weibo tweets about the floods and their reposts."),
+    ("Dataset Summary", "Posts and retweets were collected through the Weibo API."),
+    ("Dataset Summary", "The set holds 40,000 StockTwits tweets labelled bullish or bearish."),
+    ("Dataset Summary", "Mastodon tweets (toots) were sampled from 30 instances."),
+    # the letter X, and likenesses
+    ("Dataset Summary", "The X axis shows the number of epochs."),
+    ("Dataset Summary", "Images of X-ray scans and their reports."),
+    ("Dataset Summary", "For each input X, the model predicts a label Y."),
+    ("Dataset Summary", "Prices of product X and product Y over time."),
+    ("Dataset Summary", "Inputs are drawn from X."),
+    ("Dataset Summary", "Models trained on X, evaluated on Y, with labels collected by hand."),
+    ("Dataset Summary", "Samples from X and labels from Y were collected."),
+    ("Dataset Summary", "Column X handles missing values; X users can set it to zero."),
+    ("Dataset Summary", "Birdwatch observations of 300 species were collected by volunteers."),
+    (
+        "Dataset Summary",
+        "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "text"), NOT_PROVENANCE)
+def test_sentences_that_are_not_provenance_do_not_block(heading: str, text: str) -> None:
+    assert not [f for f in prose(section(heading, text)) if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unlike previous studies, our corpus contains 20,000 tweets collected in 2022.",
+        "To overcome the limitations of existing Twitter datasets, we collected 50,000 tweets by hand.",
+    ],
+)
+def test_related_work_still_blocks_when_the_sentence_describes_our_data(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+def test_a_card_about_another_platform_warns_at_most_on_bare_tweets() -> None:
+    body = (
+        "# Fediverse accounts\n\n## Dataset Summary\n\nAccounts sampled from Mastodon instances across the "
+        "fediverse. Mastodon users were labelled as bots or humans.\n\n"
+        "## Data Fields\n\n- `posts`: statistics on up to 20 tweets from each account\n"
+    )
+    assert not [f for f in prose(body) if f.severity is Severity.HIGH]
+
+
+def test_a_card_naming_both_platforms_keeps_the_x_evidence() -> None:
+    body = section("Dataset Summary", "Rumours from Weibo and 5,000 tweets collected from Twitter.")
+    assert [f.rule_id for f in prose(body)] == ["GR201"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Public posts from X about the 2024 election, with replies.",
+        "Conversations sampled from X (formerly Twitter) in March.",
+        "The data was scraped from X by miners of a decentralised network.",
+        "Notes written by contributors to Community Notes, with their ratings.",
+        "All records were retrieved with the X API v2 recent search endpoint.",
+        "Each row is one X post with its like and repost counts.",
+        "Audio transcripts of X Spaces hosted by 200 accounts in 2024.",
+        "Chats with Grok conversations on X, exported by users.",
+        "Links point to x.com posts collected by the authors.",
+    ],
+)
+def test_x_named_as_x_in_context_blocks(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+def test_a_source_rejected_in_the_next_sentence_is_not_provenance() -> None:
+    text = (
+        "We considered public Twitter conversations as a source. However, they differ too much from "
+        "spoken meetings, so we recorded 300 meetings instead."
+    )
+    assert not [f for f in prose(section("Curation Rationale", text)) if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We examined 12,000 tweets about vaccines. Each one was labelled by three annotators.",
+        "We examined 12,000 tweets about vaccines. However, 200 were dropped as duplicates.",
+        "We reviewed 5,000 tweets by hand. It is not possible to release their text.",
+    ],
+)
+def test_a_reviewed_source_that_is_kept_still_blocks(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+def test_a_block_names_its_cue() -> None:
+    (hit,) = prose(section("Dataset Summary", "The data was collected with the Twitter API in 2020."))
+    assert "cue: 'Twitter' with 'collected'" in hit.message
+    (hit,) = prose("# Affect in Tweets\n\nText.\n")
+    assert "cue: the title names 'Tweets'" in hit.message

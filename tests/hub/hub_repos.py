@@ -61,4 +61,14 @@ def fake_repos() -> list[FakeRepo]:
         FakeRepo("org/orphan", {"README.md": card("license: mit\nsource_datasets:\n- org/deleted-parent")}),
         FakeRepo("org/clean-parent", {"README.md": card("license: mit\nsource_datasets:\n- org/clean")}),
         FakeRepo("ought/raft", {"README.md": card("license: other")}),
+        # Names a known X dataset as its source only in prose, and shows a sample record.
+        FakeRepo(
+            "org/named-source",
+            {
+                "README.md": card(
+                    "license: mit",
+                    "## Source Data\n\nWe use the sentiment140 training data, relabelled by hand.",
+                )
+            },
+        ),
     ]

@@ -39,7 +39,7 @@ def lineage_run(hub, tmp_path_factory):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("lineage")
     cfg = tmp / "guardrail.toml"
     cfg.write_text("hub-timeout = 1\n")
-    targets = ["org/child", "org/parent", "org/cycle-a", "org/orphan", "org/clean-parent"]
+    targets = ["org/child", "org/parent", "org/cycle-a", "org/orphan", "org/clean-parent", "org/named-source"]
     proc = subprocess.run(
         [
             sys.executable,
@@ -101,6 +101,15 @@ def test_allowlisted_parent_does_not_taint_the_child(check_hub) -> None:  # type
     assert any("suppressed by the allowlist" in n for n in t["notes"])
 
 
+@pytest.mark.slow
+def test_a_hub_card_naming_a_known_source_in_prose_blocks(lineage_run) -> None:  # type: ignore[no-untyped-def]
+    t = lineage_run.target("org/named-source")
+    assert t["verdict"] == "block"
+    (f,) = [f for f in t["findings"] if f["rule_id"] == "GR304"]
+    assert f["location"]["path"] == "hf://datasets/org/named-source/README.md"
+    assert f["location"]["section"] == "Source Data" and "sentiment140" in f["evidence"]
+
+
 def _card(tmp_path: Path, sources: str) -> str:
     path = tmp_path / "README.md"
     path.write_text(
@@ -114,7 +123,7 @@ LOCAL = [
     ("- original\n", "pass", []),
     ("- tweet_eval\n", "block", ["GR301"]),
     ("- extended|sentiment140\n", "block", ["GR301"]),
-    ("- extended|squad\n", "warn", ["GR303"]),
+    ("- extended|squad\n", "pass", []),  # not cached, and local checks never ask the Hub: a note
     ("- universal_dependencies\n", "warn", ["GR301"]),  # only two configs hold tweets: medium
 ]
 
@@ -182,3 +191,80 @@ def test_parent_cut_short_by_depth_is_followed_again_from_higher_up(
     report = check([far, near], GuardrailConfig(lineage_depth=2))
     assert [t.verdict.value for t in report.targets][1] == "block"
     assert "GR301" in [f.rule_id for f in report.targets[1].findings]
+
+
+def test_an_uncached_parent_of_a_local_card_is_a_note_not_a_warning(tmp_path: Path) -> None:
+    target = _card(tmp_path, "- extended|squad\n- acme/private_corpus\n")
+    t = check([target], GuardrailConfig()).targets[0]
+    assert (t.verdict.value, t.findings) == ("pass", ())
+    notes = [n for n in t.notes if "not checked" in n]
+    assert len(notes) == 2 and "`squad`" in notes[0] and "guardrail check squad" in notes[0]
+
+
+def test_setting_a_severity_for_gr303_brings_the_finding_back(tmp_path: Path) -> None:
+    target = _card(tmp_path, "- extended|squad\n")
+    t = check([target], GuardrailConfig(severity={"GR303": "high"})).targets[0]
+    assert t.verdict.value == "block"
+    assert [f.rule_id for f in t.findings] == ["GR303"]
+
+
+def test_an_uncached_parent_named_for_tweets_still_blocks_by_its_name(tmp_path: Path) -> None:
+    target = _card(tmp_path, "- acme/election_tweets_2020\n")
+    t = check([target], GuardrailConfig()).targets[0]
+    assert t.verdict.value == "block"
+    assert [f.rule_id for f in t.findings] == ["GR106"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "card", "stated"),
+    [
+        ("copy", "---\npretty_name: cardiffnlp/tweet_eval\n---\n# Copy\n", "pretty_name"),
+        (
+            "tweet_eval",
+            "---\nlicense: mit\n---\n# Copy\n\nSee huggingface.co/datasets/cardiffnlp/tweet_eval\n",
+            "link",
+        ),
+        (
+            "local",
+            "---\nlicense: mit\n---\n# Dataset Card for sentiment140\n\n"
+            "[card](https://huggingface.co/datasets/stanfordnlp/sentiment140)\n",
+            "link",
+        ),
+    ],
+)
+def test_a_local_folder_whose_card_states_a_known_hub_id_is_looked_up(
+    tmp_path: Path, folder: str, card: str, stated: str
+) -> None:
+    root = tmp_path / folder
+    root.mkdir()
+    (root / "README.md").write_text(card, encoding="utf-8")
+    t = check([str(root)], GuardrailConfig(scan_records=False)).targets[0]
+    known = [f for f in t.findings if f.rule_id == "GR302"]
+    assert t.verdict.value == "block" and len(known) == 1
+    assert "The card states it is" in known[0].message and stated in known[0].message
+
+
+def test_a_link_to_another_dataset_is_not_the_cards_identity(tmp_path: Path) -> None:
+    root = tmp_path / "reviews"
+    root.mkdir()
+    text = (
+        "---\nlicense: mit\n---\n# Reviews\n\nCompare https://huggingface.co/datasets/cardiffnlp/tweet_eval\n"
+    )
+    (root / "README.md").write_text(text, encoding="utf-8")
+    t = check([str(root)], GuardrailConfig(scan_records=False)).targets[0]
+    assert not [f for f in t.findings if f.rule_id == "GR302"]
+
+
+def test_the_configurations_own_known_datasets_are_found_in_card_text(tmp_path: Path) -> None:
+    from guardrail.config import KnownDataset
+
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# Copy\n\n## Source Data\n\nDerived from acme/chirps.\n")
+    config = GuardrailConfig(
+        known_x_datasets=(KnownDataset("acme/chirps", "Our scrape of X posts.", "audit"),)
+    )
+    t = check([str(card)], config).targets[0]
+    assert t.verdict.value == "block"
+    (f,) = [f for f in t.findings if f.rule_id == "GR304"]
+    assert "acme/chirps" in f.message and "audit" in f.message
+    assert check([str(card)], GuardrailConfig()).targets[0].verdict.value == "pass"

@@ -91,6 +91,25 @@ def test_tweet_schema_in_nested_struct() -> None:
     assert [(f.rule_id, f.severity.value) for f in scanner.findings()] == [("GR405", "high")]
 
 
+@pytest.mark.parametrize(
+    ("column", "severity"),
+    [
+        ("tweet_hashtags", "high"),
+        ("retweet_doc_id", "high"),
+        ("source_tweet_id", "high"),
+        ("quotedStatusId", "high"),
+        ("in_reply_to_screen_name", "high"),
+        ("twitter_sentiment", "medium"),
+    ],
+)
+def test_tweet_object_vocabulary_in_column_names(column: str, severity: str) -> None:
+    scanner = RecordScanner()
+    scanner.scan_batch({"doc": ["a plain sentence"], column: ["1"]})
+    assert [(f.rule_id, f.severity.value, f.location.column) for f in scanner.findings()] == [
+        ("GR405", severity, column)
+    ]
+
+
 def test_merge_of_parts_equals_one_scan() -> None:
     texts = [f"plain row {i}" for i in range(30)]
     texts[4] = texts[17] = texts[25] = "RT @bob: see https://t.co/AbCdEf12"

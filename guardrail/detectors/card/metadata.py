@@ -10,7 +10,14 @@ import re
 from collections.abc import Iterator
 
 from guardrail.detectors.card.parsed_card import Card, MetaField
-from guardrail.detectors.patterns import identifier_pattern, licence_pattern, mention_pattern, x_url_pattern
+from guardrail.detectors.card.prose import other_platform_only
+from guardrail.detectors.patterns import (
+    identifier_pattern,
+    licence_pattern,
+    mention_pattern,
+    strip_negated,
+    x_url_pattern,
+)
 from guardrail.findings import Family, Finding, Location, Severity
 from guardrail.rules import Rule
 
@@ -75,7 +82,38 @@ def _loc(card: Card, f: MetaField) -> Location:
 
 
 def _mentions(value: str) -> bool:
+    value = strip_negated(value)
     return bool(mention_pattern().search(value) or x_url_pattern().search(value))
+
+
+def _names_x(value: str) -> bool:
+    """A metadata value or key names tweets/Twitter, negations aside (`-no-twitter`, `excluding tweets`)."""
+    value = strip_negated(value)
+    return bool(
+        identifier_pattern().search(value) or mention_pattern().search(value) or x_url_pattern().search(value)
+    )
+
+
+_TASK_LISTS = ("task_ids", "task_categories")
+
+
+def _copied_task_id(card: Card, f: MetaField) -> bool:
+    """A tweet task in a shared task list that the card itself never claims.
+
+    Members of a benchmark collection often copy one task-id list naming every sibling's
+    task. When the list is long and neither the card's name, title, configs nor prose name
+    tweets, the tweet task is a sibling's, not this dataset's.
+    """
+    if f.top_key not in _TASK_LISTS:
+        return False
+    siblings = [g for g in card.fields if g.top_key == f.top_key and g.path != g.top_key]
+    if len(siblings) < 3:
+        return False
+    own = [g.value for g in card.fields if g.top_key in ("pretty_name", "configs", "dataset_info")]
+    title = next((ln for ln in card.body.split("\n") if ln.startswith("# ")), "")
+    return not any(_names_x(v) for v in (*own, title)) and not mention_pattern().search(
+        strip_negated(card.body)
+    )
 
 
 def _config_of(card: Card, f: MetaField) -> str | None:
@@ -100,16 +138,36 @@ class CardMetadataDetector:
                 yield GATED.finding(
                     f"`{f.top_key}` asks users to accept X/Twitter terms.", _loc(card, f), text
                 )
+        other = other_platform_only(card)
+        for finding in self._names(card):
+            if other and finding.severity is Severity.HIGH:
+                # The card is about another platform whose posts it calls tweets.
+                finding = finding.with_severity(Severity.MEDIUM)
+            yield finding
+
+    def _names(self, card: Card) -> Iterator[Finding]:
         for f in card.fields_under(*_DESCRIPTIVE_KEYS):
-            if identifier_pattern().search(f.value) or _mentions(f.value):
-                yield DESCRIPTIVE.finding(f"`{f.path}` names tweets or Twitter.", _loc(card, f), f.value)
+            if _names_x(f.value):
+                copied = _copied_task_id(card, f)
+                yield DESCRIPTIVE.finding(
+                    f"`{f.path}` names tweets or Twitter"
+                    + (
+                        "; it is one of a shared task list the card's own name and prose never claim"
+                        " (copied collection metadata?)."
+                        if copied
+                        else "."
+                    ),
+                    _loc(card, f),
+                    f.value,
+                    severity=Severity.MEDIUM if copied else None,
+                )
         yield from self._configs(card)
         yield from self._columns(card)
         for f in card.fields_under("source_datasets"):
             name = f.value.split("|", 1)[-1].strip()
             if name.lower() in _IGNORED_SOURCES:
                 continue
-            if identifier_pattern().search(name):
+            if identifier_pattern().search(strip_negated(name)):
                 yield SOURCES.finding(
                     f"`{f.path}` names `{name}`, a dataset of tweets: derived data inherits the restriction.",
                     _loc(card, f),
@@ -123,7 +181,7 @@ class CardMetadataDetector:
             # `configs: [name, ...]` (legacy) or `configs: [{config_name: ..., data_files: ...}]`.
             is_name = f.path.endswith(".config_name") or re.fullmatch(r"configs\[\d+\]", f.path) is not None
             is_file = ".data_files" in f.path and not f.path.endswith(".split")
-            if (is_name or is_file) and identifier_pattern().search(f.value):
+            if (is_name or is_file) and identifier_pattern().search(strip_negated(f.value)):
                 config = f.value if is_name else (_config_of(card, f) or "?")
                 hits.setdefault(config, f)
         for f in card.fields:
@@ -133,7 +191,7 @@ class CardMetadataDetector:
             if (
                 per_config
                 and isinstance(card.metadata.get(parts[0]), dict)
-                and identifier_pattern().search(parts[1])
+                and identifier_pattern().search(strip_negated(parts[1]))
             ):
                 hits.setdefault(parts[1], f)
         for config, f in hits.items():
@@ -152,7 +210,7 @@ class CardMetadataDetector:
                 column = f.value
             elif ".col_mapping." in f.path:
                 column = f.path.rsplit(".", 1)[-1]
-            if column and identifier_pattern().search(column) and column not in seen:
+            if column and identifier_pattern().search(strip_negated(column)) and column not in seen:
                 seen.add(column)
                 yield COLUMNS.finding(f"The card declares a column `{column}`.", _loc(card, f), column)
 

@@ -23,6 +23,7 @@ class RecordKnowledge:
     v2_markers: frozenset[str]
     v2_pair: frozenset[str]
     column_words: tuple[str, ...]
+    field_vocabulary: tuple[str, ...]
     placeholders: tuple[str, ...]
     provenance_fields: frozenset[str]
     provenance_structs: frozenset[str]
@@ -45,6 +46,7 @@ def record_knowledge() -> RecordKnowledge:
         v2_markers=frozenset(r["v2_markers"]),
         v2_pair=frozenset(r["v2_pair"]),
         column_words=tuple(r["column_words"]),
+        field_vocabulary=tuple(r["field_vocabulary"]),
         placeholders=tuple(r["placeholders"]),
         provenance_fields=frozenset(r["provenance_fields"]),
         provenance_structs=frozenset(r["provenance_structs"]),

@@ -22,7 +22,8 @@ SCHEMA = Rule(
     Severity.HIGH,
     Family.RECORDS,
     "The records' columns or nested fields have the shape of tweet objects, or a column is named for tweets.",
-    "Three or more distinctive API v1.1 field names, a v2 marker, or a column such as `tweet`/`tweet_id` "
+    "Three or more distinctive API v1.1 field names, a v2 marker, or a column named with tweet-object "
+    "vocabulary (`tweet`, `tweet_*`, `retweet_*`, `*_tweet_id`, `quoted_status`, `in_reply_to_status_id`) "
     "is high; one or two v1.1 names, or a column merely mentioning Twitter, is medium.",
 )
 JSON_TEXT = Rule(
@@ -40,6 +41,14 @@ _KEY = re.compile(kn.tweet_json_key())
 _TWEETISH = re.compile(r"tweet|twitter", re.IGNORECASE)
 
 
+def tweet_field_name(name: str) -> bool:
+    """Whether a field name is tweet-object vocabulary (`tweet_hashtags`, `retweet_doc_id`,
+    `quoted_status`, `in_reply_to_status_id`): a field named like this holds posts or their relations."""
+    snake = _snake(name)
+    words = kn.record_knowledge().column_words
+    return any(snake == w or snake.endswith("_" + w) for w in words) or _VOCABULARY.search(snake) is not None
+
+
 def tweet_object_strength(names: Iterable[str]) -> tuple[int, list[str]]:
     """2 if `names` are a tweet object's fields, 1 if they hint at one, 0 otherwise."""
     rk = kn.record_knowledge()
@@ -53,6 +62,9 @@ def tweet_object_strength(names: Iterable[str]) -> tuple[int, list[str]]:
 
 def _snake(name: str) -> str:
     return "_".join(p.lower() for p in _WORD_SPLIT.split(name) if p)
+
+
+_VOCABULARY = re.compile("|".join(kn.record_knowledge().field_vocabulary))
 
 
 @dataclass(frozen=True)
@@ -78,12 +90,11 @@ def inspect_schema(paths: Sequence[str]) -> list[SchemaHit]:
                 ", ".join(names),
             )
         )
-    words = kn.record_knowledge().column_words
     for path in paths:
         name = _snake(path.rsplit(".", 1)[-1])
-        if not _TWEETISH.search(name):
+        if not _TWEETISH.search(name) and not _VOCABULARY.search(name):
             continue
-        named_for_posts = any(name == w or name.endswith("_" + w) for w in words)
+        named_for_posts = tweet_field_name(name)
         hits.append(
             SchemaHit(
                 Severity.HIGH if named_for_posts else Severity.MEDIUM,
