@@ -53,6 +53,8 @@ class ProvenanceEntry:
         checked_at: ISO 8601 time of the check.
         guardrail_version: The guardrail version that ran the check.
         streaming: Whether the data was loaded with `streaming=True` (guarded while iterated).
+        scrubbed: Set by `guardrail.scrub`: the rules whose rows were dropped, how many rows
+            were looked at and dropped (in all and per rule), and the exclusion log.
     """
 
     target: str
@@ -66,6 +68,7 @@ class ProvenanceEntry:
     checked_at: str = ""
     guardrail_version: str = ""
     streaming: bool = False
+    scrubbed: Mapping[str, Any] | None = None
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -89,6 +92,8 @@ class ProvenanceEntry:
         }
         if self.scan is not None:
             out["scan"] = self.scan.to_dict()
+        if self.scrubbed is not None:
+            out["scrubbed"] = dict(self.scrubbed)
         return out
 
     @classmethod
@@ -113,6 +118,7 @@ class ProvenanceEntry:
             checked_at=str(raw.get("checked_at", "")),
             guardrail_version=str(raw.get("guardrail_version", "")),
             streaming=bool(raw.get("streaming", False)),
+            scrubbed=dict(raw["scrubbed"]) if isinstance(raw.get("scrubbed"), dict) else None,
         )
 
 
@@ -179,6 +185,7 @@ def _merge(a: ProvenanceEntry, b: ProvenanceEntry) -> ProvenanceEntry:
         checked_at=max(a.checked_at, b.checked_at),
         guardrail_version=a.guardrail_version,
         streaming=a.streaming or b.streaming,
+        scrubbed=b.scrubbed or a.scrubbed,
     )
 
 

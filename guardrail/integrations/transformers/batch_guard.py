@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from guardrail.config import GuardrailConfig
-from guardrail.findings import Report
+from guardrail.findings import Evidence, Problem, Report
 from guardrail.integrations.library_internals import set_class
 from guardrail.integrations.shared import BatchScanner, judge, texts_batch
 from guardrail.integrations.transformers.training_data import TOKEN_COLUMN, decode
@@ -54,12 +54,38 @@ class BatchGuard:
     def check(self, batch: Any) -> None:
         texts = batch_texts(batch, self.processing_class)
         evidence = self.scanner.scan(texts_batch(texts)) if texts else self.scanner.evidence()
+        if not texts and self.processing_class is None and _has_tokens(batch):
+            # Token IDs with nothing to decode them: could not check, which is never a pass.
+            evidence = evidence.merge(Evidence(target=evidence.target, problems=(_cannot_decode(),)))
         self.batches += 1
         self.decide(judge([evidence], self.config))
 
 
+def _has_tokens(batch: Any) -> bool:
+    if isinstance(batch, list | tuple):
+        return any(_has_tokens(r) for r in batch if isinstance(r, Mapping))
+    return isinstance(batch, Mapping) and batch.get(TOKEN_COLUMN) is not None
+
+
+def _cannot_decode() -> Problem:
+    return Problem(
+        "cannot-decode",
+        f"a batch holds only {TOKEN_COLUMN} and no tokenizer was given to decode them, "
+        "so its text could not be checked",
+        "pass the tokenizer (processing_class= to the Trainer, tokenizer= to guardrail.guard)",
+    )
+
+
 def batch_texts(batch: Any, processing_class: Any) -> list[str]:
-    """The text in a collated batch: string fields, and `input_ids` decoded (padding dropped)."""
+    """The text in a collated batch: string fields, and `input_ids` decoded (padding dropped).
+
+    A bare string, or a list of strings or of rows, is taken as rows of text (plain loops
+    iterate such things; a `DataLoader` collates dicts).
+    """
+    if isinstance(batch, str):
+        return [batch]
+    if isinstance(batch, list | tuple) and batch and all(isinstance(r, str | Mapping) for r in batch):
+        return [t for r in batch for t in batch_texts(r, processing_class)]
     if not isinstance(batch, Mapping):
         return []
     texts: list[str] = []
