@@ -86,13 +86,15 @@ def summarize(
     summary.provenance = provenance.read(data)
     for entry in summary.provenance:
         assert entry.evidence is not None
-        name = f"{entry.target} (loaded with guardrail.load_dataset, {role})"
+        how = "scrubbed with guardrail.scrub" if entry.scrubbed else "loaded with guardrail.load_dataset"
+        name = f"{entry.target} ({how}, {role})"
+        note = f"{'scrub' if entry.scrubbed else 'loader'} verdict {entry.verdict} at {entry.checked_at}"
         summary.evidence.append(
             Evidence(
                 target=name,
                 findings=entry.evidence.findings,
                 problems=entry.evidence.problems,
-                notes=(f"loader verdict {entry.verdict} at {entry.checked_at}",),
+                notes=(note,),
                 scan=entry.scan,
                 resolved={**entry.resolved, **({"config": entry.config} if entry.config else {})},
             )
