@@ -23,13 +23,12 @@ so the callback re-decides it under its own configuration.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from guardrail.findings import Evidence, Family, Finding, Location, Problem, ScanInfo, Severity
+from guardrail.findings import Evidence, Finding, Problem, ScanInfo
 
 MARKER = "guardrail-provenance/v1 "
 # Enough to explain a verdict; a record scan that matched thousands of rows aggregates per rule.
@@ -101,7 +100,7 @@ class ProvenanceEntry:
         target = str(raw["target"])
         evidence = Evidence(
             target=target,
-            findings=tuple(_finding(f) for f in raw.get("findings", ())),
+            findings=tuple(Finding.from_dict(f) for f in raw.get("findings", ())),
             problems=tuple(Problem(**p) for p in raw.get("problems", ())),
             resolved={str(k): str(v) for k, v in raw.get("resolved", {}).items()},
         )
@@ -120,25 +119,6 @@ class ProvenanceEntry:
             streaming=bool(raw.get("streaming", False)),
             scrubbed=dict(raw["scrubbed"]) if isinstance(raw.get("scrubbed"), dict) else None,
         )
-
-
-_LOCATION_FIELDS = frozenset(f.name for f in dataclasses.fields(Location))
-
-
-def _finding(raw: Mapping[str, Any]) -> Finding:
-    return Finding(
-        rule_id=str(raw["rule_id"]),
-        severity=Severity(raw["severity"]),
-        message=str(raw["message"]),
-        # Only known fields: a marker written by another guardrail version must still load.
-        location=Location(**{k: v for k, v in raw.get("location", {}).items() if k in _LOCATION_FIELDS}),
-        evidence=str(raw.get("evidence", "")),
-        family=Family(raw["family"]),
-        configs=tuple(raw.get("configs", ())),
-        matched=raw.get("matched"),
-        scanned=raw.get("scanned"),
-        chain=tuple(raw.get("chain", ())),
-    )
 
 
 def encode(entries: Iterable[ProvenanceEntry], description: str = "") -> str:
