@@ -142,7 +142,9 @@ def test_streams_have_no_key() -> None:
 def test_load_dataset_twice_scans_once(home: Path, scans: list[int], tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
-    (folder / "train.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in CLEAN), encoding="utf-8")
+    (folder / "train.jsonl").write_text(
+        "".join(json.dumps({"text": t}) + "\n" for t in CLEAN), encoding="utf-8"
+    )
     guardrail.load_dataset(str(folder), split="train", guardrail_config=GuardrailConfig())
     assert scans
     scans.clear()

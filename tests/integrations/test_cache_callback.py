@@ -32,7 +32,9 @@ def scans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[int]
     yield calls
 
 
-def test_second_train_skips_the_decode_and_scan(scans: list[int], tokenizer: Any, model: Any, tmp_path: Path) -> None:
+def test_second_train_skips_the_decode_and_scan(
+    scans: list[int], tokenizer: Any, model: Any, tmp_path: Path
+) -> None:
     ds = tokenize(datasets.Dataset.from_dict({"text": CLEAN * 2}), tokenizer)
     callback = GuardrailCallback(GuardrailConfig())
     t = trainer(model, tokenizer, ds, tmp_path / "a", callback)

@@ -36,19 +36,21 @@ def collate(tok: Any) -> Callable[[list[dict[str, Any]]], dict[str, torch.Tensor
     return _collate
 
 
-def train(model: Any, loader: Any) -> tuple[int, list[list[int]]]:
-    """A plain loop; returns optimizer steps taken and the input_ids each step trained on."""
+def train(model: Any, loader: Any, seen: list[list[int]] | None = None) -> int:
+    """A plain loop; returns the optimizer steps taken. `seen` gets each stepped row's input_ids."""
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
-    seen: list[list[int]] = []
     steps = 0
     for batch in loader:
-        out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["input_ids"])
+        out = model(
+            input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["input_ids"]
+        )
         out.loss.backward()
         opt.step()
         opt.zero_grad()
         steps += 1
-        seen.extend(batch["input_ids"].tolist())
-    return steps, seen
+        if seen is not None:
+            seen.extend(batch["input_ids"].tolist())
+    return steps
 
 
 def test_a_blocked_batch_raises_before_any_step_on_it(tokenizer: Any) -> None:
@@ -60,20 +62,22 @@ def test_a_blocked_batch_raises_before_any_step_on_it(tokenizer: Any) -> None:
         tokenizer,
         config=GuardrailConfig(),
     )
-    steps, seen = 0, []
+    seen: list[list[int]] = []
     with pytest.raises(guardrail.GuardrailViolation) as raised:
-        steps, seen = train(model, loader)
+        train(model, loader, seen)
     assert "GR401" in str(raised.value) and "was not yielded" in str(raised.value)
     assert loader.batches_checked == 3
+    # Two optimizer steps ran, both on clean rows; none on the batch holding the X posts.
+    trained = tokenizer.batch_decode(seen, skip_special_tokens=True)
+    assert trained == clean
 
     # The weights are exactly those of a run on the two clean batches alone.
     reference = build_model(tokenizer)
-    ref_steps, ref_seen = train(
+    steps = train(
         reference, DataLoader(Rows(clean, tokenizer), batch_size=BATCH, collate_fn=collate(tokenizer))
     )
-    assert ref_steps == 2
+    assert steps == 2
     assert same_weights(model.state_dict(), reference.state_dict())
-    assert steps == 0 and seen == []  # train() never returned: the violation left the loop mid-epoch
 
 
 def test_blocked_data_behind_the_loader_raises_before_iteration(tokenizer: Any) -> None:
@@ -105,7 +109,7 @@ def test_clean_data_trains_and_any_iterable_of_rows_is_guarded(tokenizer: Any) -
         tokenizer,
         config=GuardrailConfig(),
     )
-    assert train(model, loader)[0] == len(CLEAN) // BATCH
+    assert train(model, loader) == len(CLEAN) // BATCH
     assert loader.batches_checked == len(CLEAN) // BATCH
     # A map-style torch dataset is read up front; the wrapper keeps the loader's length.
     rows_ds = [dict(tokenizer(t)) for t in CLEAN]
