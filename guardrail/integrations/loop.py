@@ -38,7 +38,9 @@ class GuardedLoader:
         report: The up-front decision.
     """
 
-    def __init__(self, loader: Any, batch_guard: BatchGuard, summary: DataSummary | None, report: Report) -> None:
+    def __init__(
+        self, loader: Any, batch_guard: BatchGuard, summary: DataSummary | None, report: Report
+    ) -> None:
         self.loader = loader
         self.batch_guard = batch_guard
         self.summary = summary
@@ -105,12 +107,16 @@ def guard(
 
     def decide(batch_report: Report) -> None:
         if batch_report.blocked:
-            raise GuardrailViolation(batch_report, f"guardrail.guard: a batch of the {target}; it was not yielded")
+            raise GuardrailViolation(
+                batch_report, f"guardrail.guard: a batch of the {target}; it was not yielded"
+            )
         if not state["warned"] and batch_report.targets[0].verdict is Verdict.WARN:
             state["warned"] = True  # once: a warning per batch would drown the log
             enforce(batch_report, f"guardrail.guard: the {target} (batches so far)")
 
-    return GuardedLoader(loader, BatchGuard(policy, f"{target} (batches as drawn)", tokenizer, decide), summary, report)
+    return GuardedLoader(
+        loader, BatchGuard(policy, f"{target} (batches as drawn)", tokenizer, decide), summary, report
+    )
 
 
 def _upfront(loader: Any, tokenizer: Any, config: GuardrailConfig, head_rows: int) -> DataSummary | None:

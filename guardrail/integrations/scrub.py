@@ -86,7 +86,9 @@ class Excluder:
         target: Name of the data in reports.
     """
 
-    def __init__(self, config: GuardrailConfig, rules: frozenset[str], log: IO[str] | None, target: str) -> None:
+    def __init__(
+        self, config: GuardrailConfig, rules: frozenset[str], log: IO[str] | None, target: str
+    ) -> None:
         self.config = config
         self.rules = rules
         self.log = log
