@@ -138,8 +138,8 @@ def _cmd_rules() -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from guardrail.cached_check import check_cached
     from guardrail.config import load_config
-    from guardrail.engine import check
     from guardrail.reporters import FORMATS, PLAIN, ReportOptions
 
     extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
@@ -157,7 +157,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         report = check_on_ray(args.targets, config, progress=progress)
     else:
-        report = check(args.targets, config, progress=progress)
+        report = check_cached(args.targets, config, progress=progress)
     color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
     out = FORMATS[args.format](report, ReportOptions(color=color))
     for fmt, path in extra_reports:

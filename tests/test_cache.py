@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,55 @@ def test_load_dataset_twice_scans_once(home: Path, scans: list[int], tmp_path: P
     with pytest.raises(guardrail.GuardrailViolation):
         guardrail.load_dataset(str(folder), split="train", guardrail_config=GuardrailConfig())
     assert scans
+
+
+def test_cli_check_of_a_local_file_is_cached_by_content(
+    home: Path, scans: list[int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guardrail.cli import main
+
+    data_file = tmp_path / "rows.jsonl"
+    data_file.write_text("".join(json.dumps({"text": t}) + "\n" for t in CLEAN), encoding="utf-8")
+    assert main(["check", str(data_file)]) == 0
+    assert scans
+    scans.clear()
+    capsys.readouterr()
+    assert main(["check", "--format", "json", str(data_file)]) == 0
+    assert scans == []
+    (reused,) = json.loads(capsys.readouterr().out)["targets"]
+    assert reused["verdict"] == "pass" and any("reused the scan cached" in n for n in reused["notes"])
+    assert main(["check", "--no-cache", str(data_file)]) == 0
+    assert scans
+    # Same size, same mtime, other bytes: the content hash still tells them apart.
+    stat = data_file.stat()
+    text = data_file.read_text(encoding="utf-8").replace("Tomatoes like full sun", "RT @USER: https://t.co/a")
+    text = text[: stat.st_size].ljust(stat.st_size)
+    data_file.write_text(text, encoding="utf-8")
+    os.utime(data_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert data_file.stat().st_size == stat.st_size
+    scans.clear()
+    assert main(["check", str(data_file)]) == 1
+    assert scans
+
+
+def test_cli_check_of_a_folder_rereads_the_card_and_reuses_the_records(
+    home: Path, scans: list[int], tmp_path: Path
+) -> None:
+    from guardrail.cli import main
+
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(
+        "".join(json.dumps({"text": t}) + "\n" for t in CLEAN), encoding="utf-8"
+    )
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Notes\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 0
+    scans.clear()
+    assert main(["check", str(folder)]) == 0
+    assert scans == []
+    # The card is never cached: one that now says the data is from X blocks at once.
+    (folder / "README.md").write_text(
+        "---\nlicense: mit\n---\n# Notes\n\nPosts collected with the Twitter API.\n", encoding="utf-8"
+    )
+    assert main(["check", str(folder)]) == 1
+    assert scans == []
