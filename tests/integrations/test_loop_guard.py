@@ -123,3 +123,39 @@ def test_clean_data_trains_and_any_iterable_of_rows_is_guarded(tokenizer: Any) -
         for row in guardrail.guard(iter(rows), config=GuardrailConfig()):
             yielded.append(row["text"])
     assert yielded == CLEAN
+
+
+def test_the_new_names_and_the_cli_leave_torch_optional() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, guardrail; guardrail.guard; guardrail.scrub; guardrail.ScrubRefused; "
+        "from guardrail.cli import main; import guardrail.cached_check, guardrail.integrations.scrub_source; "
+        "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]; "
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_accelerate_prepared_loader_is_guarded(tokenizer: Any) -> None:
+    from accelerate import Accelerator
+
+    accelerator = Accelerator(cpu=True)
+    texts = CLEAN + X_POSTS
+    ds = datasets.Dataset.from_dict({"text": texts}).map(
+        lambda b: tokenizer(b["text"]), batched=True, remove_columns=["text"]
+    )
+    prepared = accelerator.prepare(DataLoader(ds, batch_size=BATCH, collate_fn=collate(tokenizer)))
+    with pytest.raises(guardrail.GuardrailViolation):
+        guardrail.guard(prepared, tokenizer, config=GuardrailConfig())
+
+    clean = datasets.Dataset.from_dict({"text": CLEAN}).map(
+        lambda b: tokenizer(b["text"]), batched=True, remove_columns=["text"]
+    )
+    model = build_model(tokenizer)
+    loader = guardrail.guard(
+        accelerator.prepare(DataLoader(clean, batch_size=BATCH, collate_fn=collate(tokenizer))), tokenizer
+    )
+    assert train(model, loader) == len(CLEAN) // BATCH == loader.batches_checked
