@@ -188,6 +188,8 @@ def scrub(
     card = _card_evidence(parts, name)
     refuse_source(card, config, name)
     log_path = Path(exclusion_log) if exclusion_log is not None else None
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         log = stack.enter_context(log_path.open("w", encoding="utf-8")) if log_path is not None else None
         excluder = Excluder(config, frozenset(rules), log, name)
