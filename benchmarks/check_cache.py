@@ -82,7 +82,7 @@ def main() -> None:
     import guardrail
     from guardrail.cached_check import check_cached
     from guardrail.config import GuardrailConfig
-    from guardrail.integrations.training_data import summarize
+    from guardrail.integrations.transformers.training_data import summarize
 
     root = Path(tempfile.mkdtemp(prefix="guardrail-bench-data-"))
     data_file = write_corpus(root / "corpus", args.rows)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import guardrail
 from guardrail.cli import main as guardrail_cli
-from guardrail.integrations import provenance
+from guardrail.integrations.datasets import provenance_channel as provenance
 
 DATA = Path(__file__).parent / "data"
 

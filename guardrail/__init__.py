@@ -36,11 +36,11 @@ _LAZY: dict[str, str] = {
     "scan_dataset": "guardrail.integrations.datasets.dataset_scan",
     "load_dataset": "guardrail.integrations.datasets",
     "GuardrailCallback": "guardrail.integrations.transformers",
-    "scrub": "guardrail.integrations.scrub",
-    "ScrubSummary": "guardrail.integrations.scrub",
+    "scrub": "guardrail.integrations.datasets.scrub",
+    "ScrubSummary": "guardrail.integrations.datasets.scrub",
     "ScrubRefused": "guardrail.errors",
-    "guard": "guardrail.integrations.loop",
-    "GuardedLoader": "guardrail.integrations.loop",
+    "guard": "guardrail.integrations.transformers.loop_guard",
+    "GuardedLoader": "guardrail.integrations.transformers.loop_guard",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _LAZY
@@ -73,8 +73,8 @@ if TYPE_CHECKING:
     from guardrail.engine import check
     from guardrail.errors import ConfigError, GuardrailError, GuardrailViolation, HubAccessError, ScrubRefused
     from guardrail.findings import Finding, Report, Severity, TargetReport, Verdict
-    from guardrail.integrations.loop import GuardedLoader, guard
-    from guardrail.integrations.scrub import ScrubSummary, scrub
+    from guardrail.integrations.datasets.scrub import ScrubSummary, scrub
+    from guardrail.integrations.transformers.loop_guard import GuardedLoader, guard
 
 
 def __getattr__(name: str) -> Any:

@@ -96,12 +96,14 @@ def tokenizer_digest(tok: Any) -> str | None:
 
 def dataset_parts(dataset: Any) -> dict[str, str] | None:
     """Split -> `datasets` fingerprint of a `Dataset`/`DatasetDict`; None if any split has none."""
+    from guardrail.integrations.library_internals import fingerprint as library_fingerprint
+
     items = list(dataset.items()) if isinstance(dataset, Mapping) else [(str(dataset.split), dataset)]
     parts: dict[str, str] = {}
     for _, part in items[:1]:
         parts["config_name"] = str(getattr(part.info, "config_name", None))
     for split, part in items:
-        fingerprint = getattr(part, "_fingerprint", None)
+        fingerprint = library_fingerprint(part)
         if not fingerprint or getattr(part, "num_rows", None) is None:
             return None  # streams have no fingerprint: nothing sound to key on
         parts[f"split:{split}"] = f"{fingerprint}:{part.num_rows}"

@@ -16,9 +16,10 @@ from typing import Any
 
 from guardrail.cache import CheckCache, file_digest
 from guardrail.config import GuardrailConfig
-from guardrail.engine import CheckContext, run_checks
+from guardrail.engine import run_checks
 from guardrail.findings import Evidence, Report
-from guardrail.records.files import DataFile
+from guardrail.readers.file_scan import DataFile
+from guardrail.sources.context import CheckContext
 
 
 def check_cached(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = False) -> Report:
@@ -28,7 +29,7 @@ def check_cached(targets: Iterable[str], config: GuardrailConfig, *, progress: b
 
 def gather_cached(target: str, ctx: CheckContext) -> Evidence:
     """Gather one target's evidence; a local target's records come from the cache when unchanged."""
-    from guardrail.records.layout import folder_files
+    from guardrail.readers.folder_layout import folder_files
     from guardrail.sources import resolve
     from guardrail.sources.data_file import DataFileSource
     from guardrail.sources.folder import FolderSource

@@ -102,8 +102,8 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
 
     from guardrail.config import load_config
     from guardrail.detectors import RULES
-    from guardrail.integrations.row_hits import DEFAULT_DROP_RULES
-    from guardrail.integrations.scrub_source import scrub_source
+    from guardrail.integrations.datasets.scrub_source import scrub_source
+    from guardrail.scan.row_hits import DEFAULT_DROP_RULES
 
     unknown = [r for r in args.rule if r not in RULES]
     if unknown:

@@ -17,8 +17,8 @@ from guardrail import cache as cache_module
 from guardrail.cache import CheckCache, cache_dir, dataset_parts
 from guardrail.config import GuardrailConfig, parse_config
 from guardrail.findings import Evidence, Problem
-from guardrail.integrations.scanning import dataset_evidence
-from guardrail.records.scanner import RecordScanner
+from guardrail.integrations.shared import dataset_evidence
+from guardrail.scan.scanner import RecordScanner
 
 X_ROWS = ["RT @user: look https://twitter.com/gardenfan/status/1456789012345678901"]
 CLEAN = [f"Tomatoes like full sun, note {i}." for i in range(30)]

@@ -11,7 +11,7 @@ import pytest
 
 from guardrail.cli import main
 from guardrail.config import GuardrailConfig
-from guardrail.integrations.scrub_source import LOG_NAME, scrub_source
+from guardrail.integrations.datasets.scrub_source import LOG_NAME, scrub_source
 
 CLEAN = "Tomatoes like full sun and a deep weekly watering"
 PLANTED = {

@@ -13,7 +13,7 @@ from tinylm import CLEAN, build_tokenizer
 
 from guardrail.config import GuardrailConfig
 from guardrail.integrations.transformers import GuardrailCallback
-from guardrail.records.scanner import RecordScanner
+from guardrail.scan.scanner import RecordScanner
 
 pytestmark = pytest.mark.slow
 

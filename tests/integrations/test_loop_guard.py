@@ -131,7 +131,7 @@ def test_the_new_names_and_the_cli_leave_torch_optional() -> None:
 
     code = (
         "import sys, guardrail; guardrail.guard; guardrail.scrub; guardrail.ScrubRefused; "
-        "from guardrail.cli import main; import guardrail.cached_check, guardrail.integrations.scrub_source; "
+        "from guardrail.cli import main; import guardrail.cached_check, guardrail.integrations.datasets.scrub_source; "
         "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]; "
         "print(heavy); sys.exit(1 if heavy else 0)"
     )

@@ -14,8 +14,8 @@ from tinylm import CLEAN, X_POSTS
 
 import guardrail
 from guardrail.config import GuardrailConfig
-from guardrail.integrations import audit, provenance
-from guardrail.integrations.transformers import GuardrailCallback
+from guardrail.integrations.datasets import provenance_channel as provenance
+from guardrail.integrations.transformers import GuardrailCallback, audit
 
 # Rows 3 and 17 of each split carry X posts; the rest are clean garden notes.
 PLANTED = {3: X_POSTS[0], 17: X_POSTS[1]}

@@ -43,7 +43,7 @@ def decisions(log: Path) -> list[tuple[int, list[str], list[dict[str, Any]]]]:
 
 
 def test_scrub_and_filter_dataset_drop_the_same_rows(ray_local: Any, tmp_path: Path) -> None:
-    from guardrail.integrations.ray_filter import filter_dataset
+    from guardrail.integrations.ray import filter_dataset
 
     config = GuardrailConfig()
     ray_log, local_log = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"

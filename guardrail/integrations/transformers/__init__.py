@@ -3,6 +3,9 @@
 Public API: `GuardrailCallback` (`callback`). The callback finds the data behind the dataloader
 (`training_data`), guards each batch (`batch_guard`), agrees across processes (`distributed`) and
 writes the audit record (`audit`). `transformers` and `torch` are imported only when it is used.
+
+`loop_guard` (`guardrail.guard`) gives loops that are not `Trainer` the same checks: the data
+behind a `DataLoader` up front, then every batch before the loop gets it. It imports neither.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -19,9 +19,9 @@ from typing import Any
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import GuardrailViolation
 from guardrail.findings import Report, Verdict
-from guardrail.integrations.batch_guard import BatchGuard
-from guardrail.integrations.outcome import enforce, judge
-from guardrail.integrations.training_data import ITERABLE_HEAD_ROWS, DataSummary, summarize
+from guardrail.integrations.shared import enforce, judge, render_text
+from guardrail.integrations.transformers.batch_guard import BatchGuard
+from guardrail.integrations.transformers.training_data import ITERABLE_HEAD_ROWS, DataSummary, summarize
 
 
 class GuardedLoader:
@@ -108,7 +108,7 @@ def guard(
     def decide(batch_report: Report) -> None:
         if batch_report.blocked:
             raise GuardrailViolation(
-                batch_report, f"guardrail.guard: a batch of the {target}; it was not yielded"
+                batch_report, f"guardrail.guard: a batch of the {target}; it was not yielded", render_text
             )
         if not state["warned"] and batch_report.targets[0].verdict is Verdict.WARN:
             state["warned"] = True  # once: a warning per batch would drown the log

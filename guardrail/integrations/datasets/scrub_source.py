@@ -25,9 +25,10 @@ import pyarrow.parquet as pq
 from guardrail.config import GuardrailConfig
 from guardrail.errors import ScrubRefused, TargetError
 from guardrail.findings import Evidence
-from guardrail.integrations.row_hits import DEFAULT_DROP_RULES
-from guardrail.integrations.scrub import BATCH_ROWS, Excluder, ScrubSummary, refuse_source
-from guardrail.records.progress import Progress
+from guardrail.integrations.datasets.scrub import BATCH_ROWS, Excluder, ScrubSummary, refuse_source
+from guardrail.integrations.shared import render_text
+from guardrail.scan.progress import Progress
+from guardrail.scan.row_hits import DEFAULT_DROP_RULES
 
 LOG_NAME = "guardrail-exclusions.jsonl"
 SHARD_ROWS = 500_000
@@ -85,7 +86,9 @@ def scrub_source(
                 ]
         _, report = excluder.kept_evidence(card)
         if report.blocked:
-            raise ScrubRefused(report, f"guardrail scrub {source}: the rows left after scrubbing")
+            raise ScrubRefused(
+                report, f"guardrail scrub {source}: the rows left after scrubbing", render_text
+            )
         (work / "README.md").write_text(_card(splits), encoding="utf-8")
         if target.exists():
             target.rmdir()
@@ -98,10 +101,10 @@ def scrub_source(
 
 def _card_evidence(source: str, name: str | None, config: GuardrailConfig) -> Evidence:
     """The source-level evidence: the folder's card, or the Hub card, metadata and lineage."""
-    from guardrail.engine import CheckContext
     from guardrail.sources import resolve
+    from guardrail.sources.context import CheckContext
     from guardrail.sources.folder import FolderSource
-    from guardrail.sources.hub import HubSource
+    from guardrail.sources.hub_dataset import HubSource
 
     ctx = CheckContext(config=dataclasses.replace(config, scan_records=False))
     found = resolve(source)  # TargetError for a missing path or an unsupported file

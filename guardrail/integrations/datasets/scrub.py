@@ -6,7 +6,7 @@ refused instead: a card, lineage or knowledge-base finding says where the *whole
 from, and dataset-level record evidence (a tweet-shaped schema) stays after any row is dropped.
 So the kept rows are scanned again as they are produced, and the result must pass that scan.
 
-The result carries a provenance entry (`guardrail.integrations.provenance`) with the rules,
+The result carries a provenance entry (`guardrail.integrations.datasets.provenance_channel`) with the rules,
 the counts and the log, so the callback and its audit record can tell the data was scrubbed.
 Earlier entries keep their card evidence but lose their record findings: those described rows
 that are gone.
@@ -30,10 +30,11 @@ from guardrail._version import __version__
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import ScrubRefused
 from guardrail.findings import Evidence, Family, Report, Severity
-from guardrail.integrations import provenance
-from guardrail.integrations.outcome import judge, logger
-from guardrail.integrations.row_hits import DEFAULT_DROP_RULES, RowEvidence, row_hits
-from guardrail.records.scanner import RecordScanner
+from guardrail.integrations.datasets import provenance_channel as provenance
+from guardrail.integrations.library_internals import fingerprint
+from guardrail.integrations.shared import judge, logger, render_text
+from guardrail.scan.row_hits import DEFAULT_DROP_RULES, RowEvidence, row_hits
+from guardrail.scan.scanner import RecordScanner
 
 BATCH_ROWS = 10_000
 # What says where the whole dataset came from; no subset of its rows can escape it.
@@ -201,7 +202,7 @@ def scrub(
                 out[split] = _scrub_stream(part, split, excluder, batch_size)
     evidence, report = excluder.kept_evidence(card)
     if report.blocked:
-        raise ScrubRefused(report, f"guardrail.scrub({name}): the rows left after scrubbing")
+        raise ScrubRefused(report, f"guardrail.scrub({name}): the rows left after scrubbing", render_text)
     summary = excluder.summary(log_path, report.targets[0].verdict.value)
     _stamp(out, name, evidence, report, summary)
     if summary.rows_dropped:
@@ -230,6 +231,7 @@ def refuse_source(card: Evidence, config: GuardrailConfig, name: str) -> None:
         raise ScrubRefused(
             Report(targets=(kept,), fail_open=config.fail_open),
             f"scrubbing {name}: {why}. Removing rows does not change where the data came from",
+            render_text,
         )
 
 
@@ -311,7 +313,7 @@ class DropRows:
 
 
 def _scrub_stream(ds: Any, split: str, excluder: Excluder, batch_size: int) -> Any:
-    from guardrail.integrations import streaming
+    from guardrail.integrations.datasets import streaming
 
     row = 0
     for table in _tables(ds, batch_size):
@@ -334,7 +336,7 @@ def _stamp(
         config=None,
         verdict=decided.verdict.value,
         splits={s: getattr(p, "num_rows", None) for s, p in parts.items()},
-        fingerprints={s: str(p._fingerprint) for s, p in parts.items() if getattr(p, "_fingerprint", None)},
+        fingerprints={s: fp for s, p in parts.items() if (fp := fingerprint(p))},
         evidence=evidence,
         scan=evidence.scan,
         checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
