@@ -33,22 +33,7 @@ os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 
-WORDS = [
-    "tomato",
-    "basil",
-    "bean",
-    "lettuce",
-    "pepper",
-    "squash",
-    "carrot",
-    "garlic",
-    "compost",
-    "mulch",
-    "water",
-    "sun",
-    "frost",
-    "seed",
-]
+WORDS = ("tomato", "basil", "compost", "mulch", "water", "sun", "frost", "seed", "row", "bed")
 
 
 def write_corpus(folder: Path, rows: int) -> Path:

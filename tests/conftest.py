@@ -41,3 +41,20 @@ def write_card(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Counts record batches actually scanned, with a fresh HF_HOME (so a fresh check cache)."""
+    from guardrail.scan.scanner import RecordScanner
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    calls: list[int] = []
+    original = RecordScanner.scan_batch
+
+    def counting(self: RecordScanner, batch: object, **kw: object) -> None:
+        calls.append(1)
+        original(self, batch, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordScanner, "scan_batch", counting)
+    return calls

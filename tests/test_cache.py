@@ -5,9 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import datasets
 import pytest
@@ -18,31 +16,15 @@ from guardrail.cache import CheckCache, cache_dir, dataset_parts
 from guardrail.config import GuardrailConfig, parse_config
 from guardrail.findings import Evidence, Problem
 from guardrail.integrations.shared import dataset_evidence
-from guardrail.scan.scanner import RecordScanner
 
 X_ROWS = ["RT @user: look https://twitter.com/gardenfan/status/1456789012345678901"]
 CLEAN = [f"Tomatoes like full sun, note {i}." for i in range(30)]
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh HF_HOME per test, so entries never leak between tests."""
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+def home(tmp_path: Path, scans: list[int]) -> Path:
+    """The fresh HF_HOME `scans` set for this test, so entries never leak between tests."""
     return tmp_path / "hf"
-
-
-@pytest.fixture
-def scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Counts record batches actually scanned."""
-    calls: list[int] = []
-    original = RecordScanner.scan_batch
-
-    def counting(self: RecordScanner, batch: Any, **kw: Any) -> None:
-        calls.append(1)
-        original(self, batch, **kw)
-
-    monkeypatch.setattr(RecordScanner, "scan_batch", counting)
-    yield calls
 
 
 def data(texts: list[str]) -> datasets.Dataset:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +12,8 @@ from tinylm import CLEAN, build_tokenizer
 
 from guardrail.config import GuardrailConfig
 from guardrail.integrations.transformers import GuardrailCallback
-from guardrail.scan.scanner import RecordScanner
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def scans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[int]]:
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    calls: list[int] = []
-    original = RecordScanner.scan_batch
-
-    def counting(self: RecordScanner, batch: Any, **kw: Any) -> None:
-        calls.append(1)
-        original(self, batch, **kw)
-
-    monkeypatch.setattr(RecordScanner, "scan_batch", counting)
-    yield calls
 
 
 def test_second_train_skips_the_decode_and_scan(
