@@ -159,3 +159,12 @@ def test_an_accelerate_prepared_loader_is_guarded(tokenizer: Any) -> None:
         accelerator.prepare(DataLoader(clean, batch_size=BATCH, collate_fn=collate(tokenizer))), tokenizer
     )
     assert train(model, loader) == len(CLEAN) // BATCH == loader.batches_checked
+
+
+def test_a_batch_it_cannot_read_is_not_a_pass() -> None:
+    tensors = [(torch.zeros(2, 3), torch.ones(2))]  # a TensorDataset-style batch: no text, no input_ids
+    with pytest.raises(guardrail.GuardrailViolation) as raised:
+        list(guardrail.guard(tensors, config=GuardrailConfig()))
+    assert "no-text-in-batch" in str(raised.value)
+    # Failing open lets it through, as for every could-not-check result.
+    assert len(list(guardrail.guard(tensors, config=GuardrailConfig(fail_open=True)))) == 1

@@ -36,6 +36,8 @@ class BatchGuard:
         processing_class: Tokenizer (or processor) to decode `input_ids` with.
         decide: Called with the report after every batch; raises if the run must stop. It is
             called on every batch, blocked or not, because that is where processes agree.
+        strict: A batch with neither text nor `input_ids` is could-not-check (for `guard`,
+            which may be handed anything; a Trainer's batches are the model's inputs).
     """
 
     def __init__(
@@ -44,8 +46,11 @@ class BatchGuard:
         target: str,
         processing_class: Any,
         decide: Callable[[Report], None],
+        *,
+        strict: bool = False,
     ) -> None:
         self.config = config
+        self.strict = strict
         self.scanner = BatchScanner(config, target, split="train")
         self.processing_class = processing_class
         self.decide = decide
@@ -57,6 +62,8 @@ class BatchGuard:
         if not texts and self.processing_class is None and _has_tokens(batch):
             # Token IDs with nothing to decode them: could not check, which is never a pass.
             evidence = evidence.merge(Evidence(target=evidence.target, problems=(_cannot_decode(),)))
+        elif not texts and self.strict and not _has_tokens(batch):
+            evidence = evidence.merge(Evidence(target=evidence.target, problems=(_no_text(batch),)))
         self.batches += 1
         self.decide(judge([evidence], self.config))
 
@@ -65,6 +72,14 @@ def _has_tokens(batch: Any) -> bool:
     if isinstance(batch, list | tuple):
         return any(_has_tokens(r) for r in batch if isinstance(r, Mapping))
     return isinstance(batch, Mapping) and batch.get(TOKEN_COLUMN) is not None
+
+
+def _no_text(batch: Any) -> Problem:
+    return Problem(
+        "no-text-in-batch",
+        f"a batch ({type(batch).__name__}) holds no text and no {TOKEN_COLUMN}, so it could not be checked",
+        f"yield dicts (or rows) with text columns or {TOKEN_COLUMN}, and pass the tokenizer",
+    )
 
 
 def _cannot_decode() -> Problem:

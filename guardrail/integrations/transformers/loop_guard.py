@@ -57,7 +57,10 @@ class GuardedLoader:
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names this object lacks: the loader's own attributes.
-        return getattr(self.__dict__["loader"], name)
+        loader = self.__dict__.get("loader")
+        if loader is None:  # mid-unpickling, before __dict__ is filled
+            raise AttributeError(name)
+        return getattr(loader, name)
 
     @property
     def batches_checked(self) -> int:
@@ -83,7 +86,8 @@ def guard(
         loader: A PyTorch `DataLoader`, an accelerate-prepared loader, a `datasets` dataset, or
             any iterable of batches (dicts of columns) or rows (dicts or strings).
         tokenizer: Decodes `input_ids` back to text. Without one, a batch of token IDs alone
-            cannot be checked, and (failing closed) stops the loop.
+            cannot be checked, and (failing closed) stops the loop; so does a batch with no
+            text and no `input_ids` at all (a tuple of tensors, say).
         config: A `GuardrailConfig`, a path to `guardrail.toml`/`pyproject.toml`, or None to
             discover one from the working directory, as the CLI does.
         target: Name of the data in reports.
@@ -115,7 +119,10 @@ def guard(
             enforce(batch_report, f"guardrail.guard: the {target} (batches so far)")
 
     return GuardedLoader(
-        loader, BatchGuard(policy, f"{target} (batches as drawn)", tokenizer, decide), summary, report
+        loader,
+        BatchGuard(policy, f"{target} (batches as drawn)", tokenizer, decide, strict=True),
+        summary,
+        report,
     )
 
 
