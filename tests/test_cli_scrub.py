@@ -88,3 +88,12 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "not an empty folder" in capsys.readouterr().err
     assert main(["scrub", str(source), str(tmp_path / "o"), "--rule", "GR999"]) == 2
     assert main(["scrub", str(tmp_path / "missing.jsonl"), str(tmp_path / "o")]) == 2
+
+
+def test_scrub_is_in_the_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "scrub" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    assert "--no-cache" in capsys.readouterr().out
