@@ -6,6 +6,9 @@ Three entry points share one engine:
 - `guardrail.load_dataset(...)`, a drop-in for `datasets.load_dataset`;
 - `guardrail check TARGET...` on the command line, for CI.
 
+Beyond halting: `guardrail.scrub(ds)` drops the rows that carry X evidence, and
+`guardrail.guard(loader, tokenizer)` checks the batches of any training loop.
+
 Attributes are imported lazily so `import guardrail` never pulls in torch or transformers.
 """
 
@@ -33,6 +36,11 @@ _LAZY: dict[str, str] = {
     "scan_dataset": "guardrail.integrations.datasets.dataset_scan",
     "load_dataset": "guardrail.integrations.datasets",
     "GuardrailCallback": "guardrail.integrations.transformers",
+    "scrub": "guardrail.integrations.datasets.scrub",
+    "ScrubSummary": "guardrail.integrations.datasets.scrub",
+    "ScrubRefused": "guardrail.errors",
+    "guard": "guardrail.integrations.transformers.loop_guard",
+    "GuardedLoader": "guardrail.integrations.transformers.loop_guard",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _LAZY
@@ -53,13 +61,20 @@ __all__ = [  # noqa: RUF022 - grouped as in _LAZY
     "scan_dataset",
     "load_dataset",
     "GuardrailCallback",
+    "scrub",
+    "ScrubSummary",
+    "ScrubRefused",
+    "guard",
+    "GuardedLoader",
 ]
 
 if TYPE_CHECKING:
     from guardrail.config import AllowEntry, GuardrailConfig, load_config
     from guardrail.engine import check
-    from guardrail.errors import ConfigError, GuardrailError, GuardrailViolation, HubAccessError
+    from guardrail.errors import ConfigError, GuardrailError, GuardrailViolation, HubAccessError, ScrubRefused
     from guardrail.findings import Finding, Report, Severity, TargetReport, Verdict
+    from guardrail.integrations.datasets.scrub import ScrubSummary, scrub
+    from guardrail.integrations.transformers.loop_guard import GuardedLoader, guard
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""`guardrail check TARGET...`: the CI entry point (contract: design.md §5).
+"""`guardrail check TARGET...`: the CI entry point (contract: design.md §5); `guardrail scrub`.
 
 Exit status: 0 nothing blocked; 1 something blocked (or could not be checked, unless
 failing open); 2 usage or configuration error, with one line on stderr.
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from guardrail._version import __version__
-from guardrail.errors import GuardrailError
+from guardrail.errors import GuardrailError, ScrubRefused
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
@@ -68,6 +68,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to scan records of data files and folders: this process, or Ray Data "
         "(RAY_ADDRESS selects a cluster; needs pip install 'guardrail[ray]')",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="scan again even if the same data was checked under the same rules",
+    )
+    scrub = sub.add_parser(
+        "scrub",
+        help="write a copy of a dataset without the rows that carry X evidence",
+        description="Write SOURCE (a data file, local dataset folder or Hub dataset ID) to OUT as Parquet "
+        "shards without the rows that carry X (Twitter) evidence, with a JSON Lines log of every dropped "
+        "row. Refuses (exit 1) when the card, lineage or knowledge base says the whole dataset came from X.",
+    )
+    scrub.add_argument("source", metavar="SOURCE")
+    scrub.add_argument("out", metavar="OUT", type=Path, help="folder to create (must not exist, or be empty)")
+    scrub.add_argument("--name", help="the dataset config to read")
+    scrub.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="RULE_ID",
+        help="drop rows with evidence of this rule (repeatable; default: every record value rule "
+        "but GR404 and GR411)",
+    )
+    scrub.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
+    scrub.add_argument("--format", "-f", choices=["text", "json"], default="text", help="summary format")
     sub.add_parser("rules", help="list every rule with its ID, default severity and summary")
     kb = sub.add_parser(
         "kb",
@@ -80,6 +105,38 @@ def build_parser() -> argparse.ArgumentParser:
     kb.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format")
     kb.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
     return parser
+
+
+def _cmd_scrub(args: argparse.Namespace) -> int:
+    import json
+
+    from guardrail.config import load_config
+    from guardrail.detectors import RULES
+    from guardrail.integrations.datasets.scrub_source import scrub_source
+    from guardrail.scan.row_hits import DEFAULT_DROP_RULES
+
+    unknown = [r for r in args.rule if r not in RULES]
+    if unknown:
+        raise UsageError(f"--rule {unknown[0]}: no such rule (see `guardrail rules`)")
+    config = load_config(args.config)
+    progress = sys.stderr.isatty() and not os.environ.get("CI")
+    summary = scrub_source(
+        args.source,
+        args.out,
+        config,
+        name=args.name,
+        rules=args.rule or DEFAULT_DROP_RULES,
+        progress=progress,
+    )
+    if args.format == "json":
+        print(json.dumps({"source": args.source, "out": str(args.out), **summary.to_dict()}, indent=2))
+    else:
+        rules = ", ".join(f"{r}: {n}" for r, n in summary.by_rule.items()) or "none"
+        print(
+            f"guardrail scrub: {summary.rows_dropped:,} of {summary.rows_scanned:,} rows dropped ({rules}); "
+            f"kept rows {summary.verdict}\n  data: {args.out}/data/\n  log:  {summary.log}"
+        )
+    return EXIT_OK
 
 
 def _cmd_rules() -> int:
@@ -108,8 +165,8 @@ def _cmd_kb(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from guardrail.cached_check import check_cached
     from guardrail.config import load_config
-    from guardrail.engine import check
     from guardrail.reporters import FORMATS, PLAIN, ReportOptions
 
     extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
@@ -118,6 +175,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, scan_records=False)
     if args.fail_open:
         config = dataclasses.replace(config, fail_open=True)
+    if args.no_cache:
+        config = dataclasses.replace(config, cache=False)
     to_tty = args.output is None and sys.stdout.isatty()
     progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     if args.engine == "ray":
@@ -125,7 +184,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         report = check_on_ray(args.targets, config, progress=progress)
     else:
-        report = check(args.targets, config, progress=progress)
+        report = check_cached(args.targets, config, progress=progress)
     color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
     out = FORMATS[args.format](report, ReportOptions(color=color))
     for fmt, path in extra_reports:
@@ -161,7 +220,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_rules()
         if args.command == "kb":
             return _cmd_kb(args)
+        if args.command == "scrub":
+            return _cmd_scrub(args)
         return _cmd_check(args)
+    except ScrubRefused as exc:
+        print(f"guardrail: scrub refused: {exc}", file=sys.stderr)
+        return EXIT_BLOCKED
     except GuardrailError as exc:  # TargetError, ConfigError, UsageError, RayNotInstalledError
         print(f"guardrail: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

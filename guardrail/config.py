@@ -74,6 +74,8 @@ class GuardrailConfig:
         lineage_depth: How many `source_datasets` levels to follow upstream.
         known_x_datasets: Extra knowledge-base entries.
         scan_records: Whether to read records at all (the CLI's `--no-records`).
+        cache: Reuse record scans of the same data under the same rules (the CLI's
+            `--no-cache` turns it off; see `guardrail.cache`).
         source: The file the config came from, for messages.
     """
 
@@ -89,6 +91,7 @@ class GuardrailConfig:
     lineage_depth: int = 5
     known_x_datasets: tuple[KnownDataset, ...] = ()
     scan_records: bool = True
+    cache: bool = True
     source: str | None = None
 
     def __hash__(self) -> int:
@@ -115,6 +118,7 @@ _TOP_KEYS = {
     "lineage-depth",
     "known-x-datasets",
     "scan-records",
+    "cache",
 }
 _ALLOW_KEYS = {"dataset", "path", "revision", "reason", "expires", "rules"}
 _KNOWN_KEYS = {"dataset", "evidence", "source", "configs"}
@@ -253,6 +257,7 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
         lineage_depth=_positive(where, "lineage-depth", table.get("lineage-depth", defaults.lineage_depth)),
         known_x_datasets=tuple(_known_entry(where, i, e) for i, e in enumerate(raw_known)),
         scan_records=_expect(where, "scan-records", table.get("scan-records", True), bool, "true or false"),
+        cache=_expect(where, "cache", table.get("cache", True), bool, "true or false"),
         source=where,
     )
 

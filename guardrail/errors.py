@@ -69,3 +69,11 @@ class GuardrailViolation(GuardrailError, RuntimeError):
 
 def _verdicts(report: Report) -> str:
     return "".join(f"{t.verdict.value.upper()}  {t.target}\n" for t in report.targets)
+
+
+class ScrubRefused(GuardrailViolation):
+    """`scrub` will not clean this data: removing rows cannot change what blocks it.
+
+    Raised when the card, lineage or a knowledge-base entry says the whole dataset came from
+    X, or when the rows left after scrubbing are still blocked. `str()` names the findings.
+    """

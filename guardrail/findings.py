@@ -7,8 +7,10 @@ between the engine, the policy and the reporters without anyone changing them.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
+from typing import Any
 
 from guardrail._version import __version__
 from guardrail.redact import redact
@@ -137,6 +139,23 @@ class Finding:
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Finding:
+        """The inverse of `to_dict`; unknown location keys (from another version) are ignored."""
+        known = {f.name for f in fields(Location)}
+        return cls(
+            rule_id=str(raw["rule_id"]),
+            severity=Severity(raw["severity"]),
+            message=str(raw["message"]),
+            location=Location(**{k: v for k, v in raw.get("location", {}).items() if k in known}),
+            evidence=str(raw.get("evidence", "")),
+            family=Family(raw["family"]),
+            configs=tuple(raw.get("configs", ())),
+            matched=raw.get("matched"),
+            scanned=raw.get("scanned"),
+            chain=tuple(raw.get("chain", ())),
+        )
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {

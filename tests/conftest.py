@@ -41,3 +41,28 @@ def write_card(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Counts record batches actually scanned (or counted unparsed by the prefilter), with a fresh HF_HOME (so a fresh check cache)."""
+    from guardrail.scan.scanner import RecordScanner
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    calls: list[int] = []
+    original = RecordScanner.scan_batch
+
+    def counting(self: RecordScanner, batch: object, **kw: object) -> None:
+        calls.append(1)
+        original(self, batch, **kw)  # type: ignore[arg-type]
+
+    # A prefiltered line file counts the rows it need not parse: that is scanning too.
+    original_count = RecordScanner.count_rows
+
+    def counting_rows(self: RecordScanner, n: int, nbytes: int, **kw: object) -> None:
+        calls.append(1)
+        original_count(self, n, nbytes, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordScanner, "scan_batch", counting)
+    monkeypatch.setattr(RecordScanner, "count_rows", counting_rows)
+    return calls

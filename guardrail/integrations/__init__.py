@@ -1,8 +1,9 @@
 """Integrations with the Hugging Face training stack and Ray: one subpackage per library.
 
 - `guardrail.integrations.datasets`: `load_dataset`, a guarded drop-in for `datasets.load_dataset`,
-  and `scan_dataset` for in-memory datasets.
-- `guardrail.integrations.transformers`: `GuardrailCallback` for `Trainer` and TRL's `SFTTrainer`.
+  `scan_dataset` for in-memory datasets, and `scrub` (drop the rows with X evidence).
+- `guardrail.integrations.transformers`: `GuardrailCallback` for `Trainer` and TRL's `SFTTrainer`,
+  and `guard` for any other training loop.
 - `guardrail.integrations.ray`: scans and row filtering on Ray Data, and `--engine ray`.
 - `guardrail.integrations.shared`: what they share: deciding and acting on evidence, batch scans.
 - `guardrail.integrations.library_internals`: the few private APIs of other libraries we rely on.

@@ -79,10 +79,20 @@ def _describe(targets: list[TargetReport]) -> str:
 
 
 def dataset_evidence(dataset: Any, config: GuardrailConfig, target: str) -> Evidence:
-    """Record evidence for a `Dataset` or `DatasetDict` (full scan or sample, as configured)."""
+    """Record evidence for a `Dataset` or `DatasetDict` (full scan or sample, as configured).
+
+    Reused from the check cache when the same data (by `datasets` fingerprint) was scanned
+    under the same configuration before (`guardrail.cache`).
+    """
+    from guardrail.cache import CheckCache, dataset_parts
     from guardrail.integrations.datasets.dataset_scan import dataset_records_evidence
 
-    return dataset_records_evidence(dataset, config, target=target)
+    return CheckCache(config).through(
+        "dataset-records",
+        dataset_parts(dataset),
+        target,
+        lambda: dataset_records_evidence(dataset, config, target=target),
+    )
 
 
 class BatchScanner:

@@ -99,3 +99,27 @@ def test_ci_check_example(tmp_path: Path) -> None:
     blocked = run("sh", str(EXAMPLES / "ci_check.sh"), str(EXAMPLES / "data" / "x_posts"), cwd=tmp_path)
     assert blocked.returncode == 1
     assert "GR401" in blocked.stdout
+
+
+def test_scrub_example(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    done = example("scrub_corpus.py", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "scrub: 3 of 120 rows dropped" in done.stdout
+    assert "guardrail check OUT/clean -> exit 0" in done.stdout
+    assert "x_posts: scrub refused (exit 1); nothing written: True" in done.stdout
+    assert len((tmp_path / "out" / "clean" / ".guardrail-exclusions.jsonl").read_text().splitlines()) == 3
+
+
+def test_cached_checks_example(example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # The example points HF_HOME at a fresh temp dir; restore ours afterwards.
+    monkeypatch.setenv("HF_HOME", os.environ["HF_HOME"])
+    done = example("cached_checks.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "guardrail check, second run" in done.stdout
+    assert "trainer.train(), second run: scan reused: True" in done.stdout
+
+
+def test_plain_loop_example(example) -> None:  # type: ignore[no-untyped-def]
+    done = example("plain_loop.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "stopped at batch 13: the 12 clean batches trained, the blocked one never did" in done.stdout

@@ -7,9 +7,7 @@ start costs seconds; the tests are few and each runs in about a second once it i
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,24 +45,6 @@ def _write_corpus(folder: Path) -> list[Path]:
                 f.write(json.dumps({"text": PLANTED.get((i, row), f"{CLEAN} ({row})"), "n": row}) + "\n")
         paths.append(path)
     return paths
-
-
-@pytest.fixture(scope="module")
-def ray_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    ray = pytest.importorskip("ray")
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        _temp_dir=str(tmp_path_factory.mktemp("ray")),
-        object_store_memory=128 * 1024 * 1024,
-        logging_level="WARNING",
-        log_to_driver=False,
-    )
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    yield ray
-    ray.shutdown()
 
 
 @pytest.fixture(scope="module")

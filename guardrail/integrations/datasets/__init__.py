@@ -3,7 +3,9 @@
 Public API:
 
 - `load_dataset`: a drop-in for `datasets.load_dataset` that refuses X data (`loader`);
-- `scan_dataset`: scan a `Dataset`/`DatasetDict`/`IterableDataset` and decide (`dataset_scan`).
+- `scan_dataset`: scan a `Dataset`/`DatasetDict`/`IterableDataset` and decide (`dataset_scan`);
+- `scrub`: the same data without its rows that carry X evidence, with a log and provenance
+  (`scrub`); `scrub_source` writes a file, folder or Hub dataset back that way (`guardrail scrub`).
 
 `streaming` guards iterable datasets batch by batch; `provenance_channel` is the note the loader
 leaves in `Dataset.info` for `GuardrailCallback`. `datasets` itself is imported only when used.

@@ -23,13 +23,12 @@ so the callback re-decides it under its own configuration.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from guardrail.findings import Evidence, Family, Finding, Location, Problem, ScanInfo, Severity
+from guardrail.findings import Evidence, Finding, Problem, ScanInfo
 
 MARKER = "guardrail-provenance/v1 "
 # Enough to explain a verdict; a record scan that matched thousands of rows aggregates per rule.
@@ -53,6 +52,8 @@ class ProvenanceEntry:
         checked_at: ISO 8601 time of the check.
         guardrail_version: The guardrail version that ran the check.
         streaming: Whether the data was loaded with `streaming=True` (guarded while iterated).
+        scrubbed: Set by `guardrail.scrub`: the rules whose rows were dropped, how many rows
+            were looked at and dropped (in all and per rule), and the exclusion log.
     """
 
     target: str
@@ -66,6 +67,7 @@ class ProvenanceEntry:
     checked_at: str = ""
     guardrail_version: str = ""
     streaming: bool = False
+    scrubbed: Mapping[str, Any] | None = None
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -89,6 +91,8 @@ class ProvenanceEntry:
         }
         if self.scan is not None:
             out["scan"] = self.scan.to_dict()
+        if self.scrubbed is not None:
+            out["scrubbed"] = dict(self.scrubbed)
         return out
 
     @classmethod
@@ -96,7 +100,7 @@ class ProvenanceEntry:
         target = str(raw["target"])
         evidence = Evidence(
             target=target,
-            findings=tuple(_finding(f) for f in raw.get("findings", ())),
+            findings=tuple(Finding.from_dict(f) for f in raw.get("findings", ())),
             problems=tuple(Problem(**p) for p in raw.get("problems", ())),
             resolved={str(k): str(v) for k, v in raw.get("resolved", {}).items()},
         )
@@ -113,26 +117,8 @@ class ProvenanceEntry:
             checked_at=str(raw.get("checked_at", "")),
             guardrail_version=str(raw.get("guardrail_version", "")),
             streaming=bool(raw.get("streaming", False)),
+            scrubbed=dict(raw["scrubbed"]) if isinstance(raw.get("scrubbed"), dict) else None,
         )
-
-
-_LOCATION_FIELDS = frozenset(f.name for f in dataclasses.fields(Location))
-
-
-def _finding(raw: Mapping[str, Any]) -> Finding:
-    return Finding(
-        rule_id=str(raw["rule_id"]),
-        severity=Severity(raw["severity"]),
-        message=str(raw["message"]),
-        # Only known fields: a marker written by another guardrail version must still load.
-        location=Location(**{k: v for k, v in raw.get("location", {}).items() if k in _LOCATION_FIELDS}),
-        evidence=str(raw.get("evidence", "")),
-        family=Family(raw["family"]),
-        configs=tuple(raw.get("configs", ())),
-        matched=raw.get("matched"),
-        scanned=raw.get("scanned"),
-        chain=tuple(raw.get("chain", ())),
-    )
 
 
 def encode(entries: Iterable[ProvenanceEntry], description: str = "") -> str:
@@ -179,6 +165,7 @@ def _merge(a: ProvenanceEntry, b: ProvenanceEntry) -> ProvenanceEntry:
         checked_at=max(a.checked_at, b.checked_at),
         guardrail_version=a.guardrail_version,
         streaming=a.streaming or b.streaming,
+        scrubbed=b.scrubbed or a.scrubbed,
     )
 
 

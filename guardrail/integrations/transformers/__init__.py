@@ -4,6 +4,9 @@ Public API: `GuardrailCallback` (`callback`). The callback finds the data behind
 (`training_data`), reads text out of rows and batches of any shape (`row_text`), guards each
 batch (`batch_guard`), agrees across processes (`distributed`) and
 writes the audit record (`audit`). `transformers` and `torch` are imported only when it is used.
+
+`loop_guard` (`guardrail.guard`) gives loops that are not `Trainer` the same checks: the data
+behind a `DataLoader` up front, then every batch before the loop gets it. It imports neither.
 """
 
 from typing import TYPE_CHECKING, Any

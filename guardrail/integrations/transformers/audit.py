@@ -70,6 +70,7 @@ def build(
                 "loader_verdict": p.verdict,
                 "checked_at": p.checked_at,
                 "streaming": p.streaming,
+                **({"scrubbed": dict(p.scrubbed)} if p.scrubbed else {}),
             }
             for p in s.provenance
         ]

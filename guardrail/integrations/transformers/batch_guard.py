@@ -37,6 +37,8 @@ class BatchGuard:
         processing_class: Tokenizer (or processor) to decode `input_ids` with.
         decide: Called with the report after every batch; raises if the run must stop. It is
             called on every batch, blocked or not, because that is where processes agree.
+        strict: A batch with neither text nor `input_ids` is could-not-check (for `guard`,
+            which may be handed anything; a Trainer's batches are the model's inputs).
     """
 
     def __init__(
@@ -45,8 +47,11 @@ class BatchGuard:
         target: str,
         processing_class: Any,
         decide: Callable[[Report], None],
+        *,
+        strict: bool = False,
     ) -> None:
         self.config = config
+        self.strict = strict
         self.scanner = BatchScanner(config, target, split="train")
         self.processing_class = processing_class
         self.decide = decide
@@ -58,7 +63,10 @@ class BatchGuard:
             texts.extend(decode(self.processing_class, ids))
         evidence = self.scanner.scan(texts_batch(texts)) if texts else self.scanner.evidence()
         if ids and self.processing_class is None:
+            # Token IDs with nothing to decode them: could not check, which is never a pass.
             evidence = evidence.merge(_cannot_decode(self.scanner.target))
+        elif not texts and not ids and self.strict:
+            evidence = evidence.merge(Evidence(target=evidence.target, problems=(_no_text(batch),)))
         self.batches += 1
         self.decide(judge([evidence], self.config))
 
@@ -69,11 +77,19 @@ def _cannot_decode(target: str) -> Evidence:
         problems=(
             Problem(
                 "cannot-decode",
-                f"{target}: a batch holds token IDs and the Trainer was given no processing_class "
-                "to decode them with, so its text could not be checked",
-                "pass processing_class=tokenizer to the Trainer",
+                f"{target}: a batch holds token IDs and no tokenizer was given to decode them, "
+                "so its text could not be checked",
+                "pass the tokenizer (processing_class= to the Trainer, tokenizer= to guardrail.guard)",
             ),
         ),
+    )
+
+
+def _no_text(batch: Any) -> Problem:
+    return Problem(
+        "no-text-in-batch",
+        f"a batch ({type(batch).__name__}) holds no text and no {row_text.TOKEN_COLUMN}, so it could not be checked",
+        f"yield dicts (or rows) with text columns or {row_text.TOKEN_COLUMN}, and pass the tokenizer",
     )
 
 

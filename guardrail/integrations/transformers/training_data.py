@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardrail.cache import CheckCache, dataset_parts, tokenizer_digest
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Evidence, Problem, ScanInfo
 from guardrail.integrations.datasets import provenance_channel as provenance
@@ -88,13 +89,15 @@ def summarize(
     summary.provenance = provenance.read(data)
     for entry in summary.provenance:
         assert entry.evidence is not None
-        name = f"{entry.target} (loaded with guardrail.load_dataset, {role})"
+        how = "scrubbed with guardrail.scrub" if entry.scrubbed else "loaded with guardrail.load_dataset"
+        name = f"{entry.target} ({how}, {role})"
+        note = f"{'scrub' if entry.scrubbed else 'loader'} verdict {entry.verdict} at {entry.checked_at}"
         summary.evidence.append(
             Evidence(
                 target=name,
                 findings=entry.evidence.findings,
                 problems=entry.evidence.problems,
-                notes=(f"loader verdict {entry.verdict} at {entry.checked_at}",),
+                notes=(note,),
                 scan=entry.scan,
                 resolved={**entry.resolved, **({"config": entry.config} if entry.config else {})},
             )
@@ -161,9 +164,23 @@ def _map_style(
         picked = sorted(random.Random(config.seed).sample(range(n), limit))
         rows = (columns[picked[i : i + DECODE_CHUNK]][TOKEN_COLUMN] for i in range(0, limit, DECODE_CHUNK))
     summary.how = f"{TOKEN_COLUMN} decoded and scanned ({min(n, limit):,} of {n:,} rows)"
-    return _decoded(
-        rows, target, tok, config, total=n, split=summary.role, dataset_rows=picked if n > limit else None
+    return CheckCache(config).through(
+        "decoded-records",
+        _decode_key(data, tok, limit, summary.role),
+        target,
+        lambda: _decoded(
+            rows, target, tok, config, total=n, split=summary.role, dataset_rows=picked if n > limit else None
+        ),
     )
+
+
+def _decode_key(data: Any, tok: Any, limit: int, role: str) -> dict[str, Any] | None:
+    """What decoded evidence depends on beyond the config: the rows, the tokenizer, the role."""
+    rows = dataset_parts(data)
+    tokenizer = tokenizer_digest(tok) if tok is not None else None
+    if rows is None or tokenizer is None:
+        return None
+    return {**rows, "tokenizer": tokenizer, "decode_rows": limit, "role": role}
 
 
 def _torch_map_style(

@@ -1,0 +1,69 @@
+"""`guardrail check` on local data files and folders, with their record scans remembered.
+
+The key for local data is its content: per data file its display path, split, config, size,
+mtime and SHA-256. The hash is what makes it sound (a file rewritten within the same second
+with the same size still changes it); the rest names the entry. Hashing reads the file, which
+costs far less than parsing and scanning it, but more than a *sampled* scan reads, so data
+larger than `full-scan-max-bytes` is not cached. Card evidence is never cached: it is cheap,
+and its lineage may depend on what the HF cache holds today. Hub IDs are not cached either:
+the commit needs a Hub request, and their record scan is a bounded sample already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from guardrail.cache import CheckCache, file_digest
+from guardrail.config import GuardrailConfig
+from guardrail.engine import run_checks
+from guardrail.findings import Evidence, Report
+from guardrail.readers.file_scan import DataFile
+from guardrail.sources.context import CheckContext
+
+
+def check_cached(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = False) -> Report:
+    """`guardrail.check`, reusing cached record scans of unchanged local data."""
+    return run_checks(targets, CheckContext(config=config, progress=progress), gather_cached)
+
+
+def gather_cached(target: str, ctx: CheckContext) -> Evidence:
+    """Gather one target's evidence; a local target's records come from the cache when unchanged."""
+    from guardrail.readers.folder_layout import folder_files
+    from guardrail.sources import resolve
+    from guardrail.sources.data_file import DataFileSource
+    from guardrail.sources.folder import FolderSource
+
+    source = resolve(target)
+    store = CheckCache(ctx.config)
+    if not store.enabled or not ctx.config.scan_records:
+        return source.gather(ctx)
+    if isinstance(source, DataFileSource):
+        key = files_key([DataFile(source.path, target)], ctx.config)
+        return store.through("local-files", key, target, lambda: source.gather(ctx))
+    if isinstance(source, FolderSource):
+        files, _ = folder_files(source.path, target)
+        # The folder's record half (`_records`) is what a cache hit replaces; its card is re-read.
+        records = store.through(
+            "local-files", files_key(files, ctx.config), target, lambda: source._records(ctx)
+        )
+        return source.card_evidence(ctx).merge(records)
+    return source.gather(ctx)
+
+
+def files_key(files: Sequence[DataFile], config: GuardrailConfig) -> dict[str, Any] | None:
+    """The content key of a full scan of `files`; None when they would be sampled (or are none)."""
+    if not files:
+        return None
+    try:
+        if sum(f.estimated_bytes for f in files) > config.full_scan_max_bytes:
+            return None
+        described = []
+        for f in files:
+            stat = f.path.stat()
+            described.append(
+                [f.display, f.split, f.config, stat.st_size, stat.st_mtime_ns, file_digest(f.path)]
+            )
+    except OSError:
+        return None  # unreadable now: the scan reports it, and nothing is cached
+    return {"files": described}
