@@ -71,6 +71,9 @@ class GuardrailConfig:
         lineage_depth: How many `source_datasets` levels to follow upstream.
         known_x_datasets: Extra knowledge-base entries.
         scan_records: Whether to read records at all (the CLI's `--no-records`).
+        exclude: Glob patterns of targets and folder files not to check (`--exclude`).
+        baseline: Fingerprints of known findings (`--baseline FILE`): reported as known,
+            they do not fail the run.
         source: The file the config came from, for messages.
     """
 
@@ -85,6 +88,8 @@ class GuardrailConfig:
     lineage_depth: int = 5
     known_x_datasets: tuple[KnownDataset, ...] = ()
     scan_records: bool = True
+    exclude: tuple[str, ...] = ()
+    baseline: frozenset[str] = frozenset()
     source: str | None = None
 
     def __hash__(self) -> int:
@@ -110,6 +115,7 @@ _TOP_KEYS = {
     "lineage-depth",
     "known-x-datasets",
     "scan-records",
+    "exclude",
 }
 _ALLOW_KEYS = {"dataset", "path", "revision", "reason", "expires", "rules"}
 _KNOWN_KEYS = {"dataset", "evidence", "source", "configs"}
@@ -245,6 +251,7 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
         lineage_depth=_positive(where, "lineage-depth", table.get("lineage-depth", defaults.lineage_depth)),
         known_x_datasets=tuple(_known_entry(where, i, e) for i, e in enumerate(raw_known)),
         scan_records=_expect(where, "scan-records", table.get("scan-records", True), bool, "true or false"),
+        exclude=_str_list(where, "exclude", table["exclude"]) if "exclude" in table else (),
         source=where,
     )
 

@@ -19,4 +19,14 @@ FORMATS: dict[str, Formatter] = {
     "markdown": format_markdown,
 }
 
-__all__ = ["FORMATS", "Formatter", "format_json", "format_markdown", "format_sarif", "format_text"]
+
+
+def render(fmt: str, report: Report, *, color: bool = False, quiet: bool = False) -> str:
+    """`report` in format `fmt`. `color` and `quiet` shape the text report only: machine
+    formats are always complete documents."""
+    if fmt == "text":
+        return format_text(report, color=color, quiet=quiet)
+    return FORMATS[fmt](report)
+
+
+__all__ = ["FORMATS", "Formatter", "format_json", "format_markdown", "format_sarif", "format_text", "render"]

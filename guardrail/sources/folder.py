@@ -44,6 +44,13 @@ class FolderSource:
         from guardrail.records.layout import folder_files
 
         files, notes = folder_files(self.path, self.target)
+        if ctx.config.exclude:
+            from guardrail.globs import excluded
+
+            kept = [f for f in files if not excluded(f.display, ctx.config.exclude)]
+            if len(kept) < len(files):
+                notes.append(f"{len(files) - len(kept)} data file(s) skipped by exclude patterns")
+            files = kept
         if not files:
             return Evidence(
                 target=self.target, notes=("no data files in this folder; judged on its card alone",)

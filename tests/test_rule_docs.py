@@ -1,0 +1,41 @@
+"""Every rule has an example, and every example really triggers its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from guardrail.config import GuardrailConfig
+from guardrail.detectors import RULES
+from guardrail.engine import check
+from guardrail.rule_docs import _BUILT, _FILE, EXAMPLES, example_text
+
+
+def test_every_rule_is_documented_with_an_example() -> None:
+    assert set(EXAMPLES) == set(RULES)
+    assert all(example_text(rid) not in ("", "(no example)") for rid in RULES)
+
+
+def _fired(path: Path) -> set[str]:
+    report = check([str(path)], GuardrailConfig())
+    return {f.rule_id for t in report.targets for f in t.findings}
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(EXAMPLES) - set(_BUILT)))
+def test_the_example_triggers_its_rule(rule_id: str, tmp_path: Path) -> None:
+    example = EXAMPLES[rule_id]
+    path = tmp_path / _FILE[example.kind]
+    path.write_bytes(example.text.encode(example.encoding))
+    assert rule_id in _fired(path)
+
+
+def test_the_described_examples_trigger_their_rules(tmp_path: Path) -> None:
+    binary = tmp_path / "images.parquet"
+    pq.write_table(pa.table({"image": pa.array([b"\x89PNG\r\n", b"\xff\xd8\xff"], pa.binary())}), binary)
+    assert "GR423" in _fired(binary)
+    huge = tmp_path / "huge.jsonl"
+    huge.write_text('{"text": "' + "a" * (40 << 20) + '"}\n')
+    assert "GR425" in _fired(huge)
