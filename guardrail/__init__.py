@@ -62,11 +62,28 @@ if TYPE_CHECKING:
     from guardrail.findings import Finding, Report, Severity, TargetReport, Verdict
 
 
+# Optional libraries and the extra that installs each.
+_EXTRAS = {"transformers": "transformers", "torch": "transformers", "accelerate": "transformers", "trl": "trl"}
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'guardrail' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        imported = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in _EXTRAS:
+            raise
+        from guardrail._project import install_hint
+
+        raise ImportError(
+            f"guardrail.{name} needs {missing}, which is not installed; "
+            f"install it with: {install_hint(_EXTRAS[missing])}",
+            name=missing,
+        ) from exc
+    value = getattr(imported, name)
     globals()[name] = value
     return value
 
