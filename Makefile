@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --timeout 10 --retries 0 --index-url "$(TORCH_INDEX)" "$(TORCH)" \
 		|| $(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,transformers,trl,ray]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,transformers,ray]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 
 # Optional libraries and the extra that installs each.
-_EXTRAS = {"transformers": "transformers", "torch": "transformers", "accelerate": "transformers", "trl": "trl"}
+_EXTRAS = {"transformers": "transformers", "torch": "transformers", "accelerate": "transformers"}
 
 
 def __getattr__(name: str) -> Any:

@@ -34,7 +34,7 @@ def test_core_and_cli_import_without_the_extras() -> None:
 def test_every_declared_extra_is_used() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     source = "\n".join(p.read_text() for p in (ROOT / "guardrail").rglob("*.py"))
-    imports = {"transformers": "transformers", "trl": "trl", "ray": "ray", "dev": None}
+    imports = {"transformers": "transformers", "ray": "ray", "dev": None}
     assert set(extras) == set(imports)
     for extra, module in imports.items():
         if module is not None:
