@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import cache
 
 from guardrail.config import GuardrailConfig
 from guardrail.errors import GuardrailViolation
@@ -50,7 +51,7 @@ def enforce(report: Report, context: str) -> None:
             configuration does not fail open.
     """
     if report.blocked:
-        raise GuardrailViolation(report, context)
+        raise violation_class(report)(report, context)
     warned = [t for t in report.targets if t.verdict in (Verdict.WARN, Verdict.ERROR)]
     if warned:
         logger.warning("guardrail warnings for %s:\n%s", context, _describe(warned))
@@ -63,3 +64,49 @@ def _describe(targets: list[TargetReport]) -> str:
         lines.extend(f"    {f.rule_id} [{f.severity.value}] {f.message} ({f.location})" for f in t.findings)
         lines.extend(f"    could not check: {p.message}" for p in t.problems)
     return "\n".join(lines)
+
+
+# Hub problems under which `datasets.load_dataset` raises DatasetNotFoundError; the other
+# `hub-*` problems (offline, timeout, network, server errors) are its ConnectionError.
+_NOT_FOUND_CODES = frozenset(
+    {"hub-gated", "hub-unauthorized", "hub-not-found", "hub-revision-not-found", "hub-forbidden", "hub-disabled"}
+)
+
+
+def violation_class(report: Report) -> type[GuardrailViolation]:
+    """`GuardrailViolation`, or a subclass that is also the error `datasets` raises when the
+    only reason for blocking is that the Hub could not be reached or read.
+
+    Code written for `datasets.load_dataset` (`except ConnectionError`, `except
+    DatasetNotFoundError`) then keeps working with the drop-in.
+    """
+    blocked = report.blocked
+    codes = {p.code for t in blocked for p in t.problems}
+    only_hub = bool(codes) and all(
+        t.verdict is Verdict.ERROR and not t.findings for t in blocked
+    ) and all(c.startswith("hub-") for c in codes)
+    if not only_hub:
+        return GuardrailViolation
+    return _hub_violation(not_found=codes <= _NOT_FOUND_CODES)
+
+
+@cache
+def _hub_violation(not_found: bool) -> type[GuardrailViolation]:
+    if not_found:
+        from datasets.exceptions import DatasetNotFoundError
+
+        base: type[OSError] = DatasetNotFoundError
+    else:
+        base = ConnectionError
+
+    def __init__(self: GuardrailViolation, report: Report, context: str = "") -> None:
+        GuardrailViolation.__init__(self, report, context)
+        # OSError.__new__ read (report, context) as (errno, strerror): not an OS error number.
+        self.errno = self.strerror = None  # type: ignore[attr-defined]
+
+    name = "HubNotFoundViolation" if not_found else "HubUnreachableViolation"
+    return type(
+        name,
+        (GuardrailViolation, base),
+        {"__init__": __init__, "__str__": BaseException.__str__, "__module__": __name__},
+    )
