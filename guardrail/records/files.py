@@ -11,7 +11,7 @@ import lzma
 import random
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +21,7 @@ from guardrail.config import GuardrailConfig
 from guardrail.detectors.records import input
 from guardrail.findings import Evidence, Location, Problem
 from guardrail.records import readers as rd
+from guardrail.records.line_numbers import row_lines
 from guardrail.records.progress import Progress
 from guardrail.records.scanner import RecordScanner
 from guardrail.records.textchunks import Chunk, chunks, sampled_blocks
@@ -159,7 +160,32 @@ def scan_files(
         for f in files:
             budget = max(1 << 18, budget_all * f.estimated_bytes // max(total, 1)) if sample else None
             _scan_file(f, scanner, budget, f"{config.seed}:{f.display}:{config.seed}", bar)
-    return scanner.evidence(target, mode="sample" if sample else "full")
+    return with_file_lines(scanner.evidence(target, mode="sample" if sample else "full"), files)
+
+
+def with_file_lines(evidence: Evidence, files: Sequence[DataFile]) -> Evidence:
+    """Give record findings in line-based files the file line of their row (see line_numbers)."""
+    by_display = {f.display: f for f in files}
+    wanted: dict[str, set[int]] = {}
+    for finding in evidence.findings:
+        loc = finding.location
+        if loc.path in by_display and loc.row is not None and loc.line is None:
+            wanted.setdefault(loc.path, set()).add(loc.row)
+    if not wanted:
+        return evidence
+    lines: dict[str, dict[int, int]] = {}
+    for display, rows in wanted.items():
+        f = by_display[display]
+        try:
+            lines[display] = row_lines(data_suffix(f.path) or "", rows, lambda f=f: _open(f), f.path.stat().st_size)
+        except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile):
+            lines[display] = {}  # the scan already reported what could not be read
+    placed = []
+    for finding in evidence.findings:
+        loc = finding.location
+        line = lines.get(loc.path or "", {}).get(loc.row) if loc.row is not None else None
+        placed.append(replace(finding, location=replace(loc, line=line)) if line else finding)
+    return replace(evidence, findings=tuple(placed))
 
 
 def _scan_file(f: DataFile, scanner: RecordScanner, budget: int | None, seed: str, bar: Progress) -> None:
