@@ -62,7 +62,7 @@ def load(text: str, where: str) -> dict[str, BaselineEntry]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{where}: not a guardrail baseline: invalid JSON at line {exc.lineno}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("results"), list):
-        raise ConfigError(f"{where}: not a guardrail baseline (expected \"format\": \"{FORMAT}\" and results)")
+        raise ConfigError(f'{where}: not a guardrail baseline (expected "format": "{FORMAT}" and results)')
     out: dict[str, BaselineEntry] = {}
     for i, raw in enumerate(doc["results"]):
         fields = ("fingerprint", "rule_id", "target", "location", "evidence")

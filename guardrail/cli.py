@@ -131,8 +131,8 @@ def use_color(choice: str, is_tty: bool, env: Mapping[str, str]) -> bool:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from guardrail.rule_docs import explain, rule_dict
     from guardrail.detectors import RULES
+    from guardrail.rule_docs import explain, rule_dict
 
     if args.rule_id is not None:
         rule = RULES.get(args.rule_id.upper())
@@ -192,9 +192,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     targets = _targets(args.targets, config.exclude)
 
     to_tty = args.output is None and sys.stdout.isatty()
-    progress = (
-        args.format == "text" and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    )
+    progress = args.format == "text" and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     if args.engine == "ray":
         from guardrail.integrations.ray_engine import check as check_on_ray
 

@@ -40,7 +40,9 @@ def _jsonl(*lines: str) -> Example:
 EXAMPLES: dict[str, Example] = {
     "GR001": Example("card", ""),
     "GR002": Example("card", "---\nlicense: [mit\n---\n\n# A dataset\n\nSentences.\n"),
-    "GR003": Example("card", "---\nlicense: mit\n---\n\n# Donn\u00e9es\n\nPhrases fran\u00e7aises.\n", "latin-1"),
+    "GR003": Example(
+        "card", "---\nlicense: mit\n---\n\n# Donn\u00e9es\n\nPhrases fran\u00e7aises.\n", "latin-1"
+    ),
     "GR004": Example("card", "# A dataset\n\nShort sentences for a classification task.\n"),
     "GR101": _card("license: other\nlicense_name: twitter-developer-agreement"),
     "GR102": _card(
@@ -57,7 +59,8 @@ EXAMPLES: dict[str, Example] = {
         "license: mit", "## Dataset Creation\n\nWe collected 50,000 tweets with the Twitter API in 2021."
     ),
     "GR202": _card(
-        "license: mit", "## Dataset Description\n\nNews headlines on many topics, from elections to Twitter's sale in 2022."
+        "license: mit",
+        "## Dataset Description\n\nNews headlines on many topics, from elections to Twitter's sale in 2022.",
     ),
     "GR203": _card(
         "license: other",

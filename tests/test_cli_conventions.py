@@ -158,7 +158,9 @@ def test_colour_follows_flag_then_environment(
     assert use_color(choice, tty, env) is expected
 
 
-def test_force_color_colours_a_pipe(cards: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_force_color_colours_a_pipe(
+    cards: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     _, out, _ = run(capsys, "check", str(cards / "x_tweets.md"))

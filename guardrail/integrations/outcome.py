@@ -69,7 +69,14 @@ def _describe(targets: list[TargetReport]) -> str:
 # Hub problems under which `datasets.load_dataset` raises DatasetNotFoundError; the other
 # `hub-*` problems (offline, timeout, network, server errors) are its ConnectionError.
 _NOT_FOUND_CODES = frozenset(
-    {"hub-gated", "hub-unauthorized", "hub-not-found", "hub-revision-not-found", "hub-forbidden", "hub-disabled"}
+    {
+        "hub-gated",
+        "hub-unauthorized",
+        "hub-not-found",
+        "hub-revision-not-found",
+        "hub-forbidden",
+        "hub-disabled",
+    }
 )
 
 
@@ -82,9 +89,11 @@ def violation_class(report: Report) -> type[GuardrailViolation]:
     """
     blocked = report.blocked
     codes = {p.code for t in blocked for p in t.problems}
-    only_hub = bool(codes) and all(
-        t.verdict is Verdict.ERROR and not t.findings for t in blocked
-    ) and all(c.startswith("hub-") for c in codes)
+    only_hub = (
+        bool(codes)
+        and all(t.verdict is Verdict.ERROR and not t.findings for t in blocked)
+        and all(c.startswith("hub-") for c in codes)
+    )
     if not only_hub:
         return GuardrailViolation
     return _hub_violation(not_found=codes <= _NOT_FOUND_CODES)

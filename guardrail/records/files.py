@@ -12,6 +12,7 @@ import random
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -177,7 +178,9 @@ def with_file_lines(evidence: Evidence, files: Sequence[DataFile]) -> Evidence:
     for display, rows in wanted.items():
         f = by_display[display]
         try:
-            lines[display] = row_lines(data_suffix(f.path) or "", rows, lambda f=f: _open(f), f.path.stat().st_size)
+            lines[display] = row_lines(
+                data_suffix(f.path) or "", rows, partial(_open, f), f.path.stat().st_size
+            )
         except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile):
             lines[display] = {}  # the scan already reported what could not be read
     placed = []

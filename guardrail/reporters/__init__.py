@@ -20,7 +20,6 @@ FORMATS: dict[str, Formatter] = {
 }
 
 
-
 def render(fmt: str, report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """`report` in format `fmt`. `color` and `quiet` shape the text report only: machine
     formats are always complete documents."""

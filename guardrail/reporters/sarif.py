@@ -17,7 +17,7 @@ from guardrail.findings import Finding, Problem, Report, Severity, TargetReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
-PROBLEM_RULE = {
+PROBLEM_RULE: dict[str, object] = {
     "id": "could-not-check",
     "name": "could-not-check",
     "shortDescription": {"text": "A target could not be checked, so nothing can be said about it."},

@@ -67,7 +67,9 @@ def format_text(report: Report, color: bool = False, quiet: bool = False) -> str
     for t in shown:
         lines.extend(_target_lines(t, color))
     for e in report.stale_baseline:
-        lines.append(f"baseline entry no longer found: {e.rule_id} in {e.target} at {e.location} ({e.fingerprint})")
+        lines.append(
+            f"baseline entry no longer found: {e.rule_id} in {e.target} at {e.location} ({e.fingerprint})"
+        )
     counts = {v: sum(1 for t in report.targets if t.verdict is v) for v in Verdict}
     summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     lines.append("")
