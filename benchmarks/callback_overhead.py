@@ -142,7 +142,7 @@ def streaming(rows: int, repeat: int) -> None:
     import pyarrow as pa
 
     import guardrail
-    from guardrail.integrations import streaming as guarded_stream
+    from guardrail.integrations.datasets import streaming as guarded_stream
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "notes.jsonl"

@@ -3,7 +3,7 @@
 Writes the synthetic corpus of `scan_throughput.py` (article-like text, rare planted X
 markers) as `--files` parquet files, then times three scans of those files:
 
-* local: `guardrail.records.files.scan_files`, one process (what `guardrail check` does);
+* local: `guardrail.readers.file_scan.scan_files`, one process (what `guardrail check` does);
 * ray files: `guardrail.integrations.ray.scan_files`, one Ray task per file with the same
   readers (what `guardrail check --engine ray` does);
 * ray dataset: `scan_dataset(read_parquet(..., include_paths=True))`, Ray's reader and
@@ -55,7 +55,7 @@ def main() -> int:
 
     from guardrail.config import GuardrailConfig
     from guardrail.integrations import ray as gray
-    from guardrail.records.files import DataFile, scan_files
+    from guardrail.readers.file_scan import DataFile, scan_files
 
     table, planted = corpus(args.mb, args.seed)
     mb = table.column("text").nbytes / 1e6

@@ -63,7 +63,7 @@ def corpus(target_mb: int, seed: int) -> tuple[pa.Table, int]:
 
 
 def guardrail_counts(table: pa.Table) -> tuple[dict[str, int], float]:
-    from guardrail.records.scanner import RecordScanner
+    from guardrail.scan.scanner import RecordScanner
 
     scanner = RecordScanner()
     start = time.perf_counter()
@@ -84,7 +84,7 @@ def _python_pattern(source: str) -> re.Pattern[str]:
 def naive_counts(table: pa.Table) -> tuple[dict[str, int], float]:
     """What one would write without Arrow: for each row, normalise and try each rule."""
     from guardrail.detectors.records import VALUE_SIGNALS
-    from guardrail.records.normalise import _REPLACEMENTS
+    from guardrail.scan.normalise import _REPLACEMENTS
 
     signals = [(s, _python_pattern(s.pattern)) for s in VALUE_SIGNALS if not s.provenance_only]
     replacements = [(_python_pattern(p), r) for p, r in _REPLACEMENTS]
@@ -140,7 +140,7 @@ def main() -> int:
         import pyarrow.parquet as pq
 
         from guardrail.config import GuardrailConfig
-        from guardrail.records.files import DataFile, scan_files
+        from guardrail.readers.file_scan import DataFile, scan_files
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.parquet"

@@ -18,7 +18,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 from pathlib import Path
 
 import guardrail
-from guardrail.integrations import provenance
+from guardrail.integrations.datasets import provenance_channel as provenance
 
 DATA = Path(__file__).parent / "data"
 

@@ -30,7 +30,7 @@ _LAZY: dict[str, str] = {
     "GuardrailViolation": "guardrail.errors",
     "ConfigError": "guardrail.errors",
     "HubAccessError": "guardrail.errors",
-    "scan_dataset": "guardrail.records.api",
+    "scan_dataset": "guardrail.integrations.datasets.dataset_scan",
     "load_dataset": "guardrail.integrations.datasets",
     "GuardrailCallback": "guardrail.integrations.transformers",
 }

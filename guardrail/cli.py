@@ -132,7 +132,7 @@ def use_color(choice: str, is_tty: bool, env: Mapping[str, str]) -> bool:
 
 def _cmd_rules(args: argparse.Namespace) -> int:
     from guardrail.detectors import RULES
-    from guardrail.rule_docs import explain, rule_dict
+    from guardrail.reporters.rule_docs import explain, rule_dict
 
     if args.rule_id is not None:
         rule = RULES.get(args.rule_id.upper())
@@ -174,7 +174,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from guardrail import baseline as bl
     from guardrail.config import load_config
     from guardrail.engine import check
-    from guardrail.reporters import FORMATS, render
+    from guardrail.reporters import FORMATS, PLAIN, ReportOptions
 
     extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
     config = load_config(args.config)
@@ -194,7 +194,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     to_tty = args.output is None and sys.stdout.isatty()
     progress = args.format == "text" and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     if args.engine == "ray":
-        from guardrail.integrations.ray_engine import check as check_on_ray
+        from guardrail.integrations.ray.ray_engine import check as check_on_ray
 
         report = check_on_ray(targets, config, progress=progress)
     else:
@@ -204,10 +204,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if known:
         report = dataclasses.replace(report, stale_baseline=bl.stale(report, known))
 
-    color = use_color(args.color, to_tty, os.environ)
-    out = render(args.format, report, color=color, quiet=args.quiet)
+    options = ReportOptions(color=use_color(args.color, to_tty, os.environ), quiet=args.quiet)
+    out = FORMATS[args.format](report, options)
     for fmt, path in extra_reports:
-        _write(path, render(fmt, report))
+        _write(path, FORMATS[fmt](report, PLAIN))
     if args.output is not None:
         _write(args.output, out)
     else:

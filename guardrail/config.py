@@ -16,6 +16,7 @@ from typing import Any
 
 from guardrail.errors import ConfigError
 from guardrail.findings import Severity
+from guardrail.rules import RULE_IDS
 
 CONFIG_FILES = ("guardrail.toml", "pyproject.toml")
 OFF = "off"
@@ -216,11 +217,9 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
     raw_sev = table.get("severity", {})
     if not isinstance(raw_sev, dict):
         raise _fail(where, "severity", "expected a table of RULE_ID = 'high'|'medium'|'low'|'off'")
-    from guardrail.detectors import RULES  # local: detectors import config-free modules only
-
     allowed = {s.value for s in Severity} | {OFF}
     for rule_id, value in raw_sev.items():
-        if rule_id not in RULES:
+        if rule_id not in RULE_IDS:
             raise _fail(where, f"severity.{rule_id}", "no such rule (see `guardrail rules`)")
         if not isinstance(value, str) or value not in allowed:
             raise _fail(where, f"severity.{rule_id}", f"expected one of {sorted(allowed)}, got {value!r}")

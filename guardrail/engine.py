@@ -7,37 +7,15 @@ detectors, record scan, Hub metadata, lineage), and hands the evidence to the po
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
-from guardrail.card import Card
 from guardrail.config import GuardrailConfig, load_config
 from guardrail.errors import ConfigError, GuardrailError, TargetError
 from guardrail.findings import Evidence, Problem, Report
 from guardrail.policy import decide
+from guardrail.sources import resolve
+from guardrail.sources.context import CheckContext
 
-
-@dataclass
-class CheckContext:
-    """Per-run state: the config and caches that one `check()` call shares across targets.
-
-    Mutable on purpose and never global, so two runs never see each other's caches.
-    """
-
-    config: GuardrailConfig
-    progress: bool = False
-    lineage_cache: dict[str, Evidence] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-def card_evidence(card: Card, target: str) -> Evidence:
-    """Run every card detector on `card`."""
-    from guardrail.detectors import CARD_DETECTORS
-
-    findings = list(card.issues)
-    for detector in CARD_DETECTORS:
-        findings.extend(detector.detect(card))
-    return Evidence(target=target, findings=tuple(findings))
+__all__ = ["CheckContext", "check", "gather", "gather_safely", "internal_error", "run_checks"]
 
 
 def gather(target: str, ctx: CheckContext) -> Evidence:
@@ -46,8 +24,6 @@ def gather(target: str, ctx: CheckContext) -> Evidence:
     Raises:
         TargetError: if the target does not exist or is of an unsupported kind.
     """
-    from guardrail.sources import resolve
-
     return resolve(target).gather(ctx)
 
 

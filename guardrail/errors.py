@@ -6,6 +6,7 @@ all show the same evidence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,12 +43,21 @@ class GuardrailViolation(GuardrailError, RuntimeError):
 
     Args:
         report: The report whose blocked targets caused the violation.
+        context: What was blocked (`load_dataset('org/name')`, `Trainer.train`).
+        render: Renders `report` as text. The integrations pass the text reporter
+            (`guardrail.integrations.shared.render_text`), which sits in a higher layer than
+            this module; without it the message lists each target with its verdict.
     """
 
-    def __init__(self, report: Report, context: str = "") -> None:
-        from guardrail.reporters.text import format_text
-
+    def __init__(
+        self, report: Report, context: str = "", render: Callable[[Report], str] | None = None
+    ) -> None:
         self.report = report
         self.context = context
         head = f"guardrail blocked {context}" if context else "guardrail blocked this data"
-        super().__init__(f"{head}\n\n{format_text(report, color=False)}")
+        body = render(report) if render is not None else _verdicts(report)
+        super().__init__(f"{head}\n\n{body}")
+
+
+def _verdicts(report: Report) -> str:
+    return "".join(f"{t.verdict.value.upper()}  {t.target}\n" for t in report.targets)

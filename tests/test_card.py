@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from guardrail.card import parse_card, read_card
 from guardrail.errors import InputError
+from guardrail.readers.card_parser import parse_card, read_card
 
 GOOD = "---\nlicense: mit\npretty_name: Reviews\nconfigs:\n- config_name: en\n---\n# Card\n\nText.\n"
 

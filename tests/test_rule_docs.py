@@ -11,7 +11,7 @@ import pytest
 from guardrail.config import GuardrailConfig
 from guardrail.detectors import RULES
 from guardrail.engine import check
-from guardrail.rule_docs import _BUILT, _FILE, EXAMPLES, example_text
+from guardrail.reporters.rule_docs import _BUILT, _FILE, EXAMPLES, example_text
 
 
 def test_every_rule_is_documented_with_an_example() -> None:

@@ -6,21 +6,33 @@ both below. `tests/detectors/test_registry.py` fails if a module is left out.
 
 from __future__ import annotations
 
-from guardrail import card
-from guardrail.detectors import card_metadata, card_prose, lineage
+from guardrail.detectors import lineage
 from guardrail.detectors import records as record_rules
-from guardrail.detectors.base import CardDetector, Rule
+from guardrail.detectors.card import card_input, metadata, prose
+from guardrail.detectors.card.card_detector import CardDetector
+from guardrail.detectors.card.parsed_card import Card
+from guardrail.findings import Evidence
+from guardrail.rules import Rule
 
-CARD_DETECTORS: tuple[CardDetector, ...] = (card_metadata.DETECTOR, card_prose.DETECTOR)
+CARD_DETECTORS: tuple[CardDetector, ...] = (metadata.DETECTOR, prose.DETECTOR)
 
 _ALL_RULES: tuple[Rule, ...] = (
-    *card.RULES,
-    *card_metadata.RULES,
-    *card_prose.RULES,
+    *card_input.RULES,
+    *metadata.RULES,
+    *prose.RULES,
     *lineage.RULES,
     *record_rules.RULES,
 )
 
 RULES: dict[str, Rule] = {r.rule_id: r for r in _ALL_RULES}
 
-__all__ = ["CARD_DETECTORS", "RULES", "CardDetector", "Rule"]
+
+def card_evidence(card: Card, target: str) -> Evidence:
+    """Run every card detector on `card` (its input findings come first)."""
+    findings = list(card.issues)
+    for detector in CARD_DETECTORS:
+        findings.extend(detector.detect(card))
+    return Evidence(target=target, findings=tuple(findings))
+
+
+__all__ = ["CARD_DETECTORS", "RULES", "CardDetector", "Rule", "card_evidence"]

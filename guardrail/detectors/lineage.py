@@ -1,7 +1,7 @@
 """Lineage and knowledge-base rules: inherited X content and datasets known to hold it.
 
 The rules are data; the resolution (Hub, cache, knowledge base, depth, cycles) lives in
-`guardrail.lineage`. GR106 in `card_metadata` stays as the name-only fallback for entries
+`guardrail.sources.lineage_resolver`. GR106 in `card_metadata` stays as the name-only fallback for entries
 that cannot be resolved (`extended|other-tweet-datasets` names no dataset at all).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardrail.card import Card, MetaField
+from guardrail.detectors.card.parsed_card import Card, MetaField
 from guardrail.findings import Family, Finding, Location, Severity
 from guardrail.knowledge.x_datasets import KnownXDataset
 from guardrail.rules import Rule

@@ -13,11 +13,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-from guardrail.config import KnownDataset
+from typing import Protocol
 
 DATA_FILE = "x_datasets.toml"
 PACKAGED_PATH = "guardrail/knowledge/x_datasets.toml"
+
+
+class UserEntry(Protocol):
+    """A `known-x-datasets` entry of the configuration (`guardrail.config.KnownDataset`).
+
+    A protocol, so the knowledge layer reads the configuration's entries without importing it.
+    """
+
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def evidence(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def configs(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,7 @@ class KnowledgeBase:
         wanted = normalise_name(name)
         return next((e for e in self.entries if wanted in {normalise_name(n) for n in e.names}), None)
 
-    def extended(self, extra: Iterable[KnownDataset], source_file: str | None) -> KnowledgeBase:
+    def extended(self, extra: Iterable[UserEntry], source_file: str | None) -> KnowledgeBase:
         """This knowledge base plus the user's `known-x-datasets` entries, which come first."""
         user = tuple(
             KnownXDataset(

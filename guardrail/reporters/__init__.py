@@ -1,4 +1,8 @@
-"""Output formats. Each is a pure function `Report -> str`; the caller owns files and stdout."""
+"""Output formats. Each is a pure function `(Report, ReportOptions) -> str`; the caller owns files and stdout.
+
+To add a format: write a module with a `format_<name>(report, options=PLAIN) -> str` function and
+add it to `FORMATS`; the CLI's `--format` and `--report` pick it up.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ from collections.abc import Callable
 from guardrail.findings import Report
 from guardrail.reporters.json import format_json
 from guardrail.reporters.markdown import format_markdown
+from guardrail.reporters.options import PLAIN, ReportOptions
 from guardrail.reporters.sarif import format_sarif
 from guardrail.reporters.text import format_text
 
-Formatter = Callable[[Report], str]
+Formatter = Callable[[Report, ReportOptions], str]
 
 FORMATS: dict[str, Formatter] = {
     "text": format_text,
@@ -19,13 +24,13 @@ FORMATS: dict[str, Formatter] = {
     "markdown": format_markdown,
 }
 
-
-def render(fmt: str, report: Report, *, color: bool = False, quiet: bool = False) -> str:
-    """`report` in format `fmt`. `color` and `quiet` shape the text report only: machine
-    formats are always complete documents."""
-    if fmt == "text":
-        return format_text(report, color=color, quiet=quiet)
-    return FORMATS[fmt](report)
-
-
-__all__ = ["FORMATS", "Formatter", "format_json", "format_markdown", "format_sarif", "format_text", "render"]
+__all__ = [
+    "FORMATS",
+    "PLAIN",
+    "Formatter",
+    "ReportOptions",
+    "format_json",
+    "format_markdown",
+    "format_sarif",
+    "format_text",
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from guardrail.findings import Report
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 
-def format_json(report: Report) -> str:
+def format_json(report: Report, options: ReportOptions = PLAIN) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guardrail.findings import Report, Verdict
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 _ICONS = {Verdict.BLOCK: "⛔", Verdict.ERROR: "❗", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
 
@@ -11,7 +12,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def format_markdown(report: Report) -> str:
+def format_markdown(report: Report, options: ReportOptions = PLAIN) -> str:
     lines = [
         "## guardrail: X (Twitter) content check",
         "",

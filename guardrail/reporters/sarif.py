@@ -14,6 +14,7 @@ from pathlib import Path
 
 from guardrail._project import HOME_URL
 from guardrail.findings import Finding, Problem, Report, Severity, TargetReport
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
@@ -94,7 +95,7 @@ def _problem_result(p: Problem, t: TargetReport, index: int) -> dict[str, object
     }
 
 
-def format_sarif(report: Report) -> str:
+def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
     from guardrail.detectors import RULES
 
     rule_ids = sorted(RULES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guardrail.findings import Report, TargetReport, Verdict
+from guardrail.reporters.options import PLAIN, ReportOptions
 
 _COLORS = {
     Verdict.BLOCK: "\033[1;31m",
@@ -52,14 +53,14 @@ def _target_lines(t: TargetReport, color: bool) -> list[str]:
     return lines
 
 
-def format_text(report: Report, color: bool = False, quiet: bool = False) -> str:
+def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
     """Render `report` for a terminal.
 
-    Args:
-        report: What to render.
-        color: Add ANSI colours (the CLI decides from the terminal and NO_COLOR/FORCE_COLOR).
-        quiet: Only the targets that did not pass, and nothing at all when every one did.
+    `options.color` adds ANSI colours (the CLI decides from the terminal, NO_COLOR and
+    FORCE_COLOR); `options.quiet` shows only the targets that did not pass, and nothing at all
+    when every one did.
     """
+    color, quiet = options.color, options.quiet
     lines: list[str] = []
     shown = [t for t in report.targets if not (quiet and t.verdict is Verdict.PASS)]
     if quiet and not shown and not report.stale_baseline:

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from guardrail.errors import TargetError
+from guardrail.readers.file_scan import COMPRESSION_SUFFIXES, DATA_SUFFIXES, data_suffix
+
+__all__ = ["CARD_SUFFIXES", "DATA_SUFFIXES", "Source", "data_suffix", "looks_like_hub_id", "resolve"]
 
 if TYPE_CHECKING:
-    from guardrail.engine import CheckContext
     from guardrail.findings import Evidence
+    from guardrail.sources.context import CheckContext
 
 CARD_SUFFIXES = (".md", ".markdown")
-# What datasets' packaged builders read; compressed forms are accepted as datasets does.
-DATA_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".txt", ".arrow")
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip")
 
 _HUB_ID = re.compile(r"^(?:[A-Za-z0-9][\w.-]{0,95}/)?[A-Za-z0-9][\w.-]{0,95}(?:@[\w./-]{1,200})?$")
 
@@ -29,14 +29,6 @@ class Source(Protocol):
     def target(self) -> str: ...
 
     def gather(self, ctx: CheckContext) -> Evidence: ...
-
-
-def data_suffix(path: Path) -> str | None:
-    """The data format suffix of `path`, looking through one compression suffix."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes and suffixes[-1] in DATA_SUFFIXES else None
 
 
 def looks_like_hub_id(target: str) -> bool:
@@ -73,7 +65,7 @@ def resolve(target: str) -> Source:
             f"({', '.join(DATA_SUFFIXES)}, optionally compressed), a dataset folder or a Hub dataset ID"
         )
     if looks_like_hub_id(target):
-        from guardrail.sources.hub import HubSource
+        from guardrail.sources.hub_dataset import HubSource
 
         return HubSource(target)
     raise TargetError(f"{target}: no such file or directory, and not a Hub dataset ID")

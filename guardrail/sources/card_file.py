@@ -6,22 +6,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guardrail.card import read_card
+from guardrail.detectors import card_evidence
 from guardrail.errors import InputError
 from guardrail.findings import Evidence, Problem
+from guardrail.readers.card_parser import read_card
 
 if TYPE_CHECKING:
-    from guardrail.engine import CheckContext
+    from guardrail.sources.context import CheckContext
 
 
 def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext | None = None) -> Evidence:
     """Evidence from one card file; an unreadable card is a problem, never a pass.
 
     With `ctx`, `source_datasets` are followed through the knowledge base and the local HF
-    cache (never the network: see `guardrail.lineage`).
+    cache (never the network: see `guardrail.sources.lineage_resolver`).
     """
-    from guardrail.engine import card_evidence
-
     try:
         card = read_card(path, display)
     except InputError as exc:
@@ -37,7 +36,7 @@ def card_file_evidence(target: str, path: Path, display: str, ctx: CheckContext 
     evidence = card_evidence(card, target)
     findings, notes = evidence.findings, evidence.notes
     if ctx is not None:
-        from guardrail.lineage import lineage_evidence
+        from guardrail.sources.lineage_resolver import lineage_evidence
 
         lineage = lineage_evidence(card, display, ctx, network=False, own=findings)
         findings, notes = lineage.findings, notes + lineage.notes

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from guardrail.findings import Evidence, ScanInfo
 
 if TYPE_CHECKING:
-    from guardrail.engine import CheckContext
+    from guardrail.sources.context import CheckContext
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class DataFileSource:
                 scan=ScanInfo("none"),
                 resolved=resolved,
             )
-        from guardrail.records.files import DataFile, scan_files
+        from guardrail.readers.file_scan import DataFile, scan_files
 
         file = DataFile(self.path, self.target)
         evidence = scan_files([file], ctx.config, target=self.target, progress=ctx.progress)

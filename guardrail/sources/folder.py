@@ -10,7 +10,7 @@ from guardrail.findings import Evidence
 from guardrail.sources.card_file import card_file_evidence
 
 if TYPE_CHECKING:
-    from guardrail.engine import CheckContext
+    from guardrail.sources.context import CheckContext
 
 CARD_NAME = "README.md"
 
@@ -40,8 +40,8 @@ class FolderSource:
             return Evidence(
                 target=self.target, notes=("records not scanned (--no-records / scan-records = false)",)
             )
-        from guardrail.records.files import scan_files
-        from guardrail.records.layout import folder_files
+        from guardrail.readers.file_scan import scan_files
+        from guardrail.readers.folder_layout import folder_files
 
         files, notes = folder_files(self.path, self.target)
         if ctx.config.exclude:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.card import parse_card
-from guardrail.detectors.card_metadata import DETECTOR
+from guardrail.detectors.card.metadata import DETECTOR
 from guardrail.findings import Finding
+from guardrail.readers.card_parser import parse_card
 
 
 def findings(yaml_text: str) -> list[Finding]:

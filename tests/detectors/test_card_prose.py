@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.card import parse_card
-from guardrail.detectors.card_prose import DETECTOR
+from guardrail.detectors.card.prose import DETECTOR
 from guardrail.findings import Finding, Severity
+from guardrail.readers.card_parser import parse_card
 
 
 def prose(body: str, meta: str = "license: mit\n") -> list[Finding]:

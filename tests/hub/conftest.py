@@ -42,10 +42,11 @@ def check_hub(hub: HubServer, tmp_path: Path):  # type: ignore[no-untyped-def]
         args: tuple[str, ...] = (),
         hf_home: Path | None = None,
         offline: bool = False,
+        hub_timeout: float = 1,
         **env: str,
     ) -> Run:
         cfg = tmp_path / "guardrail.toml"
-        cfg.write_text("hub-timeout = 1\n" + config)
+        cfg.write_text(f"hub-timeout = {hub_timeout}\n" + config)
         proc = subprocess.run(
             [sys.executable, "-m", "guardrail", "check", "--format", "json", "-c", str(cfg), *args, *targets],
             env=hub_env(hub, hf_home or tmp_path / "hf", offline=offline, **env),

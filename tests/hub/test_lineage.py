@@ -141,7 +141,7 @@ def test_lineage_depth_limits_how_far_parents_are_followed(tmp_path: Path) -> No
 
 
 def test_per_run_cache_resolves_each_parent_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from guardrail import lineage
+    from guardrail.sources import lineage_resolver as lineage
 
     calls: list[str] = []
     original = lineage.Lineage._from_card
@@ -162,9 +162,9 @@ def test_per_run_cache_resolves_each_parent_once(tmp_path: Path, monkeypatch: py
 def test_parent_cut_short_by_depth_is_followed_again_from_higher_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from guardrail import lineage
-    from guardrail.card import parse_card
-    from guardrail.engine import card_evidence
+    from guardrail.detectors import card_evidence
+    from guardrail.readers.card_parser import parse_card
+    from guardrail.sources import lineage_resolver as lineage
 
     # deep → mid → sentiment140 (known X; its name says nothing, so no GR106 guess). From a
     # target three levels up it is past the depth limit; from one naming `mid`, within it.

@@ -16,7 +16,7 @@ import guardrail
 from guardrail import GuardrailCallback
 from guardrail.config import AllowEntry, GuardrailConfig
 from guardrail.errors import ConfigError, GuardrailViolation
-from guardrail.integrations import audit
+from guardrail.integrations.transformers import audit
 
 pytestmark = pytest.mark.slow
 CARDS_ONLY = GuardrailConfig(scan_records=False)
@@ -103,7 +103,7 @@ def test_pretokenised_with_text_removed_is_decoded(
 
 
 def test_sampled_and_multi_column_rows_name_the_dataset_row(tokenizer: Any) -> None:
-    from guardrail.integrations.training_data import summarize
+    from guardrail.integrations.transformers.training_data import summarize
 
     texts = CLEAN * 5 + X_POSTS[:1]  # the post is row 40
     tokens = tokenize(datasets.Dataset.from_dict({"text": texts}), tokenizer)

@@ -17,7 +17,7 @@ import guardrail
 from guardrail.config import AllowEntry, GuardrailConfig
 from guardrail.errors import GuardrailViolation, TargetError
 from guardrail.findings import Verdict
-from guardrail.integrations import provenance
+from guardrail.integrations.datasets import provenance_channel as provenance
 
 CARDS_ONLY = GuardrailConfig(scan_records=False)
 
@@ -189,7 +189,7 @@ def test_streaming_restricted_head_fails_at_once(tmp_path: Path) -> None:
 
 
 def test_streaming_never_yields_a_restricted_record(tmp_path: Path) -> None:
-    from guardrail.integrations import streaming
+    from guardrail.integrations.datasets import streaming
 
     restricted_at = streaming.BATCH_ROWS + 500
     assert restricted_at > streaming.UPFRONT_BATCHES * streaming.UPFRONT_BATCH_ROWS

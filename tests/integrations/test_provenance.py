@@ -9,8 +9,8 @@ import datasets
 import pytest
 
 from guardrail.findings import Evidence, Family, Finding, Location, Severity
-from guardrail.integrations import provenance
-from guardrail.integrations.provenance import ProvenanceEntry
+from guardrail.integrations.datasets import provenance_channel as provenance
+from guardrail.integrations.datasets.provenance_channel import ProvenanceEntry
 
 FINDING = Finding(
     rule_id="GR201",

@@ -62,7 +62,7 @@ _WORKER = """
 import json, sys
 import torch.distributed as dist
 from guardrail.findings import Report
-from guardrail.integrations.distributed import any_process, gather_reports
+from guardrail.integrations.transformers.distributed import any_process, gather_reports
 
 rank, world, init, blocked_rank = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 dist.init_process_group("gloo", init_method="file://" + init, rank=rank, world_size=world)

@@ -19,9 +19,9 @@ import pytest
 
 from guardrail.cli import main
 from guardrail.config import GuardrailConfig
-from guardrail.integrations.ray_partials import Partial, merge_in_order
-from guardrail.records.files import DataFile, scan_files
-from guardrail.records.scanner import RecordScanner
+from guardrail.integrations.ray.partials import Partial, merge_in_order
+from guardrail.readers.file_scan import DataFile, scan_files
+from guardrail.scan.scanner import RecordScanner
 
 # One xdist worker runs every Ray test, so `make test` starts one local Ray, not one per worker.
 pytestmark = pytest.mark.xdist_group("ray")
@@ -171,8 +171,8 @@ def test_dataset_scan_matches_local_on_multi_file_corpus(
 def test_huggingface_dataset_matches_local(ray_local: Any) -> None:
     import datasets
 
+    from guardrail.integrations.datasets.dataset_scan import scan_dataset
     from guardrail.integrations.ray import scan_huggingface
-    from guardrail.records.api import scan_dataset
 
     texts = [f"{CLEAN} {i}" for i in range(50)]
     texts[7], texts[31] = PLANTED[(2, 0)], PLANTED[(1, 40)]

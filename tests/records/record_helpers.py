@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from guardrail.findings import Finding
-from guardrail.records.scanner import RecordScanner
+from guardrail.scan.scanner import RecordScanner
 
 
 def scan_values(values: Sequence[Any], column: str = "text", **kwargs: Any) -> list[Finding]:

@@ -15,7 +15,7 @@ import pytest
 
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Evidence
-from guardrail.records.files import DataFile, scan_files
+from guardrail.readers.file_scan import DataFile, scan_files
 
 POSTS = [{"text": f"so true https://t.co/AbCd{i:04d}", "id": i} for i in range(5)]
 

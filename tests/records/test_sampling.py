@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from guardrail.config import GuardrailConfig
-from guardrail.records.files import DataFile, scan_files
+from guardrail.readers.file_scan import DataFile, scan_files
 
 SMALL = GuardrailConfig(full_scan_max_bytes=64 * 1024, sample_rows=2_000)
 

@@ -114,7 +114,7 @@ def test_finding_carries_location_span_and_counts() -> None:
 def test_shares_are_judged_per_config() -> None:
     import pyarrow as pa
 
-    from guardrail.records.scanner import RecordScanner
+    from guardrail.scan.scanner import RecordScanner
 
     scanner = RecordScanner()
     scanner.scan_batch(pa.table({"text": FILLER * 50}), config_name="news")

@@ -6,7 +6,14 @@ import json
 
 from guardrail.detectors import RULES
 from guardrail.findings import Report
-from guardrail.reporters import FORMATS, format_json, format_markdown, format_sarif, format_text
+from guardrail.reporters import (
+    FORMATS,
+    ReportOptions,
+    format_json,
+    format_markdown,
+    format_sarif,
+    format_text,
+)
 
 
 def test_registry_lists_every_format() -> None:
@@ -58,7 +65,7 @@ def test_text_shows_evidence_and_colour_only_when_asked(report: Report) -> None:
     assert "\033[" not in plain
     assert "x_tweets.md, line 3" in plain  # the licence_name line
     assert "evidence:" in plain and "Blocked:" in plain
-    assert "\033[1;31mBLOCK" in format_text(report, color=True)
+    assert "\033[1;31mBLOCK" in format_text(report, ReportOptions(color=True))
 
 
 def test_text_footer_separates_blocked_from_unchecked() -> None:

@@ -6,8 +6,8 @@ ones through `excludes`); `shape.inspect_schema` judges column and field names.
 
 from __future__ import annotations
 
-from guardrail.detectors.records import input, links, markers, provenance, shape
-from guardrail.detectors.records.base import ValueSignal
+from guardrail.detectors.records import links, markers, provenance, shape, unreadable_input
+from guardrail.detectors.records.value_signal import ValueSignal
 from guardrail.rules import Rule
 
 VALUE_SIGNALS: tuple[ValueSignal, ...] = (
@@ -22,7 +22,7 @@ RULES: tuple[Rule, ...] = (
     *shape.RULES,
     *markers.RULES,
     *provenance.RULES,
-    *input.RULES,
+    *unreadable_input.RULES,
 )
 
 __all__ = ["RULES", "VALUE_SIGNALS", "ValueSignal"]

@@ -6,8 +6,8 @@ same link inside a long article is a citation, which is much weaker evidence.
 
 from __future__ import annotations
 
-from guardrail.detectors.records import knowledge as kn
-from guardrail.detectors.records.base import Tally, ValueSignal, post_share_judge, rows_message
+from guardrail.detectors.records import record_patterns as kn
+from guardrail.detectors.records.value_signal import Tally, ValueSignal, post_share_judge, rows_message
 from guardrail.findings import Family, Severity
 from guardrail.rules import Rule
 

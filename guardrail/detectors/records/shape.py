@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from guardrail.detectors.records import knowledge as kn
-from guardrail.detectors.records.base import Tally, ValueSignal, rows_of
+from guardrail.detectors.records import record_patterns as kn
+from guardrail.detectors.records.value_signal import Tally, ValueSignal, rows_of
 from guardrail.findings import Family, Severity
 from guardrail.rules import Rule
 

@@ -1,0 +1,282 @@
+"""Card prose: does the text say the data came from X, or only mention it?
+
+A mention is not provenance. Each sentence that names the platform is judged in its
+context: the section it sits in (a curator's contact line, a citation or the table of
+contents say nothing about the data), known false friends ("follow us on Twitter", "no
+longer than a tweet", a cited Twitter thread), and cues that describe the data itself
+(collection verbs, counts of tweets, "dataset of tweets", "Twitter API", tweet IDs, a
+field documented as a tweet). Only cued sentences block; the rest warn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from guardrail.detectors.card.parsed_card import Card
+from guardrail.detectors.patterns import licence_pattern, mention_pattern, status_url_pattern
+from guardrail.findings import Family, Finding, Location, Severity
+from guardrail.rules import Rule
+
+PROVENANCE = Rule(
+    "GR201",
+    "prose-x-provenance",
+    Severity.HIGH,
+    Family.CARD_PROSE,
+    "The card's prose says the data was collected from X/Twitter.",
+    "A sentence describes the records as tweets/posts from X: a collection verb, a count of tweets, "
+    "'dataset of tweets', the Twitter/X API, tweet IDs, or a field documented as a tweet.",
+)
+MENTION = Rule(
+    "GR202",
+    "prose-x-mention",
+    Severity.LOW,
+    Family.CARD_PROSE,
+    "The card's prose mentions X/Twitter without saying the data comes from it.",
+    "Worth a look: the mention may be incidental (a topic, a comparison) or undocumented provenance.",
+)
+LICENCE_PROSE = Rule(
+    "GR203",
+    "prose-x-terms",
+    Severity.HIGH,
+    Family.CARD_PROSE,
+    "The card's licensing text refers to X/Twitter terms.",
+    "The Licensing Information section points at X (Twitter) terms of service or developer policy.",
+)
+STATUS_LINKS = Rule(
+    "GR204",
+    "prose-x-status-links",
+    Severity.MEDIUM,
+    Family.CARD_PROSE,
+    "The card links to individual X posts.",
+    "Status URLs or t.co links in the card, often in example records.",
+)
+RULES = (PROVENANCE, MENTION, LICENCE_PROSE, STATUS_LINKS)
+
+_I = re.IGNORECASE
+_WORD = r"[\w'’-]+"
+
+# Sections that describe people or papers, not the data.
+_SKIP_SECTIONS = re.compile(
+    r"citation|bibtex|reference|table of contents|contribut|curator|contact|acknowledg|author|maintainer"
+    r"|about the|team|thanks|funding",
+    _I,
+)
+_LICENCE_SECTION = re.compile(r"licen[cs]", _I)
+# Sections that discuss uses and risks compare with other data; they warn at most.
+_DISCUSSION_SECTIONS = re.compile(r"impact|bias|limitation|consideration|known|ethic|risk|future", _I)
+_DATA_SECTIONS = re.compile(
+    r"summary|description|source|collection|producer|field|instance|structure|split|task|language|creation"
+    r"|curation|rationale|annotation|overview|about|content|dataset card for|data$",
+    _I,
+)
+_CONTACT_LINE = re.compile(
+    r"point of contact|contact:|e-?mail|follow (?:us|me|them|the)|find (?:us|me) on|reach (?:us|me)", _I
+)
+
+# False friends: spans removed before judging a sentence.
+_BENIGN = re.compile(
+    "|".join(
+        [
+            rf"follow(?:ing)? (?:{_WORD} ){{0,3}}(?:on|at|via) (?:twitter|x)\b",
+            r"(?:on|via|at) twitter:? ?(?:at )?@\w+",
+            r"twitter\s*[:(]\s*@\w+",
+            r"@\w+ (?:on|at) twitter",
+            r"(?:share|sharing|shared) (?:it |this )?(?:on|via|to) twitter",
+            r"tweet this|twitter (?:share )?(?:button|widget|card|handle|account|profile|page)s?",
+            r"(?:facebook|instagram|linkedin|youtube) (?:and|or|,) twitter (?:pages?|accounts?|profiles?)",
+            r"(?:no |not )?(?:longer|shorter|bigger|smaller) than (?:a|one) tweet",
+            r"tweet[- ](?:length|sized?|style|like)|(?:length|size) of (?:a|one) tweet",
+            r"twitter[- ]threads?|(?:in|on) (?:a|this|that|his|her|their|my|our) (?:\w+ ){0,3}tweet\b",
+            r"(?:said|wrote|announced|tweeted|joked|posted) (?:on|in|via) (?:twitter|a tweet)",
+            r"(?:like|such as|e\.g\.,?|including) (?:facebook|reddit|instagram|tiktok)(?:,? (?:\w+,? )*?)(?:and |or )twitter",
+            # Negations and contrasts: "unlike Twitter data", "no tweets were used".
+            r"\b(?:unlike|not|no|never|nor|rather than|instead of|compared (?:to|with)|as opposed to|except)\b"
+            r"[^.;]{0,30}?(?:twitter|tweets?)\b(?: (?:data|posts|messages|corpora|datasets?))?",
+        ]
+    ),
+    _I,
+)
+
+# Cues that the sentence describes the data itself.
+_CUES = re.compile(
+    "|".join(
+        [
+            r"\b(?:collect|crawl|scrap|gather|harvest|retriev|download|sampl|extract|obtain|fetch|mined|mining"
+            r"|hydrat|compil|sourced|acquir|built from|drawn from|taken from|come from"
+            r"|comes from|came from|originat|consist|compris|made up of|composed of|selected from)\w*",
+            r"\b(?:dataset|corpus|corpora|collection|data|it|this)\b[^.;]{0,40}\bcontain\w*",
+            r"\b(?:twitter|x) (?:api|streaming|firehose|search|academic|developer)",
+            r"\b(?:tweet|status)[ _-]?ids?\b|\bids? of (?:the )?tweets",
+            r"\b\d[\d,.]*\s*(?:k|m|thousand|million|billion)?\s+(?:[\w-]+\s+){0,3}(?:tweet\w*|twitter (?:messages|posts))",
+            r"\b(?:dataset|corpus|corpora|collection|set|sample|pairs?|stream)s? of (?:[\w-]+\s+){0,3}tweets\b",
+            r"\btweets? (?:dataset|corpus|corpora|collection|data\b|treebank)",
+            r"\btwitter (?:data\b|dataset|corpus|corpora|messages?|posts?|conversations?|users?|feeds?|replies"
+            r"|timelines?|microblog|sentiment|handles|usernames?)",
+            r"\b(?:annotated|labell?ed|anonymi[sz]ed|annotating|labell?ing|classif\w+|translat\w+|parallel|raw"
+            r"|original|individual|arabic|english|german|french|spanish|hindi|japanese|polish|thai|turkish)"
+            r" (?:[\w-]+ ){0,2}tweets\b",
+            r"\btweets? (?:[\w-]+ ){0,2}(?:annotated|labell?ed|tagged|classified|manually|hand-labell?ed)\b",
+            r"\btweets? (?:were|was|are|is|have been|has been) (?:\w+ ){0,2}"
+            r"(?:annotated|labell?ed|collected|selected|sampled|gathered|crawled|filtered|used|anonymi[sz]ed)",
+            r"\b(?:posted|published|written) (?:on|to) (?:twitter|x\b)",
+            r"\bfrom twitter\b",
+            r"\bgiven a tweet|\b(?:each|every) tweet\b",
+        ]
+    ),
+    _I,
+)
+# In sections that document fields and instances, "the tweet" is the record itself.
+_FIELD_CUES = re.compile(
+    r"\b(?:the|a|an|each|original|anonymi[sz]ed) (?:[\w-]+ ){0,2}tweets?\b|\btweet\b", _I
+)
+# Other-language collection words and counts; the post words themselves come from the knowledge file.
+_FOREIGN_CUES = re.compile(
+    r"\d|recopil|recolect|descarg|conjunto|corpus|coletad|collect|recueilli|gesammelt|korpus|datensatz"
+    r"|toplan|derlem|veri seti|собран|корпус|набор|مجموعة|جمع|収集|データ|コーパス|收集|数据|语料|데이터|수집",
+    _I,
+)
+_TWEETS_NOUN = re.compile(r"\b(?:re)?tweets\b", _I)
+_SECOND_HAND = re.compile(
+    r"embed|quot|cit(?:e|ing|ation)|article|news|mention|about|refer|link|screenshot|journalis|report"
+    r"|claim|statement|said|made in",
+    _I,
+)
+_ASCII_POST = re.compile(r"tweet|twitter|retweet", _I)
+_MAX_JUDGED = 2_000
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    line: int
+    section: str
+    title: bool
+    in_code: bool
+
+
+def _sentences(card: Card) -> Iterator[_Sentence]:
+    section, in_code, in_comment = "", False, False
+    for offset, raw in enumerate(card.body.split("\n")):
+        line_no = card.body_line + offset
+        stripped = raw.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if "<!--" in stripped and "-->" not in stripped:
+            in_comment = True
+        if in_comment:
+            in_comment = "-->" not in stripped
+            continue
+        heading = None if in_code else _HEADING.match(stripped)
+        if heading:
+            section = heading.group(2)
+            yield _Sentence(section, line_no, section, len(heading.group(1)) == 1, False)
+            continue
+        for part in _SENTENCE_END.split(stripped):
+            if part:
+                yield _Sentence(part, line_no, section, False, in_code)
+
+
+def _judge(s: _Sentence) -> Severity | None:
+    """The severity of a sentence's mention, or None when it is not evidence."""
+    text = _BENIGN.sub(" ", s.text)
+    mention = mention_pattern().search(text)
+    if mention is None or _CONTACT_LINE.search(s.text):
+        return None
+    if s.title:
+        return Severity.HIGH
+    if _SKIP_SECTIONS.search(s.section) or s.in_code:
+        return None
+    if not _ASCII_POST.search(mention.group(0)) and not mention.group(0).lower().startswith("x"):
+        # A non-English word for tweets: strong with a count or a corpus word around it.
+        return Severity.HIGH if _FOREIGN_CUES.search(text) else Severity.MEDIUM
+    if _DISCUSSION_SECTIONS.search(s.section):
+        return Severity.MEDIUM if _CUES.search(text) else Severity.LOW
+    if _CUES.search(text):
+        return Severity.HIGH
+    if re.search(r"field|instance|structure", s.section, _I) and _FIELD_CUES.search(text):
+        return Severity.HIGH
+    if _DATA_SECTIONS.search(s.section) and _TWEETS_NOUN.search(text) and not _SECOND_HAND.search(text):
+        # "Hinglish tweets with sentiment labels": in a section about the data, tweets as a
+        # plural noun describe the records, unless they are quoted or embedded in something else.
+        return Severity.HIGH
+    return Severity.MEDIUM if _DATA_SECTIONS.search(s.section) else Severity.LOW
+
+
+def _configs_named(text: str, names: tuple[str, ...]) -> set[str]:
+    """Config names a sentence mentions as whole tokens (`the tweets config`)."""
+    return {n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)}
+
+
+class CardProseDetector:
+    rules = RULES
+
+    def detect(self, card: Card) -> Iterator[Finding]:
+        best: dict[Severity, tuple[_Sentence, int]] = {}
+        links: list[tuple[_Sentence, str]] = []
+        configs: set[str] = set()
+        judged = 0
+        for s in _sentences(card):
+            if _LICENCE_SECTION.search(s.section) and not s.title:
+                m = licence_pattern().search(s.text) or (
+                    mention_pattern().search(s.text)
+                    if re.search(r"terms|polic|agreement", s.text, _I)
+                    else None
+                )
+                if m:
+                    yield LICENCE_PROSE.finding(
+                        "The licensing text refers to X/Twitter terms.",
+                        Location(path=card.path, line=s.line),
+                        s.text,
+                    )
+                    continue
+            if "/status" in s.text or "t.co/" in s.text:  # cheap gate: the URL pattern is costly
+                links.extend((s, m.group(0)) for m in status_url_pattern().finditer(s.text))
+            if not mention_pattern().search(s.text):
+                continue
+            judged += 1
+            if judged > _MAX_JUDGED:
+                # A huge card repeats itself; the first mentions carry the evidence.
+                continue
+            severity = _judge(s)
+            if severity is not None:
+                first, count = best.get(severity, (s, 0))
+                best[severity] = (first, count + 1)
+                if severity is Severity.HIGH:
+                    configs.update(_configs_named(s.text, card.config_names))
+        if Severity.HIGH in best:
+            s, n = best[Severity.HIGH]
+            more = f" ({n} sentences in all)" if n > 1 else ""
+            named = tuple(c for c in card.config_names if c in configs)
+            where = f"; configs named with it: {', '.join(named)}" if named else ""
+            yield PROVENANCE.finding(
+                f"The card says its data comes from X/Twitter{more}{where}.",
+                Location(path=card.path, line=s.line, section=s.section or None),
+                s.text,
+                configs=named,
+            )
+        else:
+            for severity in (Severity.MEDIUM, Severity.LOW):
+                if severity in best:
+                    s, n = best[severity]
+                    yield MENTION.finding(
+                        f"The card mentions X/Twitter {n} time(s) without saying the data comes from it.",
+                        Location(path=card.path, line=s.line, section=s.section or None),
+                        s.text,
+                        severity=severity,
+                    )
+                    break
+        if links:
+            s, url = links[0]
+            yield STATUS_LINKS.finding(
+                f"The card links to {len(links)} individual X post(s).",
+                Location(path=card.path, line=s.line),
+                url,
+            )
+
+
+DETECTOR = CardProseDetector()

@@ -1,0 +1,68 @@
+"""Which data files of a local folder belong to which config and split.
+
+Resolved by `datasets` itself (`LocalDatasetModuleFactory`, what `load_dataset(folder)`
+runs), so `configs:` in the card, `data/train-*.parquet`-style names and split folders
+mean the same to guardrail as to the training run. If datasets cannot resolve the
+folder, every data file is scanned without a split, and a note says so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from guardrail.readers.file_scan import DataFile, data_suffix
+
+
+def folder_files(folder: Path, display_root: str) -> tuple[list[DataFile], list[str]]:
+    """The data files of `folder`, with splits and configs, and notes about the resolution."""
+    try:
+        files = _resolved(folder, display_root)
+        if files:
+            return files, []
+    except Exception as exc:  # any failure of datasets' resolution: fall back, never skip data
+        note = f"datasets could not resolve the folder's data files ({type(exc).__name__}: {exc}); scanned every data file"
+        return _every_file(folder, display_root), [note]
+    return _every_file(folder, display_root), []
+
+
+def _display(path: Path, folder: Path, display_root: str) -> str:
+    try:
+        return str(Path(display_root) / path.resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _resolved(folder: Path, display_root: str) -> list[DataFile]:
+    from datasets.data_files import DataFilesDict
+    from datasets.load import LocalDatasetModuleFactory
+
+    module = LocalDatasetModuleFactory(str(folder)).get_module()
+    params = module.builder_configs_parameters
+    out: list[DataFile] = []
+    seen: set[tuple[str, str | None]] = set()
+    for bc in params.builder_configs or []:
+        data_files = bc.data_files
+        if data_files is None:
+            continue
+        config = None if bc.name == "default" else bc.name
+        if not isinstance(data_files, DataFilesDict):
+            data_files = DataFilesDict.from_patterns(data_files, base_path=str(folder))
+        for split, paths in data_files.items():
+            for p in paths:
+                path = Path(p if os.path.isabs(p) else folder / p)
+                if data_suffix(path) is None or (str(path), config) in seen:
+                    continue
+                seen.add((str(path), config))
+                out.append(DataFile(path, _display(path, folder, display_root), str(split), config))
+    return out
+
+
+def _every_file(folder: Path, display_root: str) -> list[DataFile]:
+    return [
+        DataFile(p, _display(p, folder, display_root))
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and data_suffix(p) is not None
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
