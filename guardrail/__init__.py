@@ -71,7 +71,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'guardrail' has no attribute {name!r}")
     try:
-        imported = importlib.import_module(module)
+        value = getattr(importlib.import_module(module), name)
     except ModuleNotFoundError as exc:
         missing = (exc.name or "").split(".")[0]
         if missing not in _EXTRAS:
@@ -83,7 +83,6 @@ def __getattr__(name: str) -> Any:
             f"install it with: {install_hint(_EXTRAS[missing])}",
             name=missing,
         ) from exc
-    value = getattr(imported, name)
     globals()[name] = value
     return value
 

@@ -172,11 +172,15 @@ def scan_files(
         for f in files:
             budget = max(1 << 18, budget_all * f.estimated_bytes // max(total, 1)) if sample else None
             _scan_file(f, scanner, budget, f"{config.seed}:{f.display}:{config.seed}", bar)
-    return with_file_lines(scanner.evidence(target, mode="sample" if sample else "full"), files)
+    return scanner.evidence(target, mode="sample" if sample else "full")
 
 
 def with_file_lines(evidence: Evidence, files: Sequence[DataFile]) -> Evidence:
-    """Give record findings in line-based files the file line of their row (see line_numbers)."""
+    """Give record findings in line-based files the file line of their row (see line_numbers).
+
+    Applied by the sources that own the files (and the Ray engine), after the scan, so every
+    engine's scan of the same rows stays identical and places lines the same way.
+    """
     by_display = {f.display: f for f in files}
     wanted: dict[str, set[int]] = {}
     for finding in evidence.findings:

@@ -40,7 +40,7 @@ class FolderSource:
             return Evidence(
                 target=self.target, notes=("records not scanned (--no-records / scan-records = false)",)
             )
-        from guardrail.readers.file_scan import scan_files
+        from guardrail.readers.file_scan import scan_files, with_file_lines
         from guardrail.readers.folder_layout import folder_files
 
         files, notes = folder_files(self.path, self.target)
@@ -55,5 +55,7 @@ class FolderSource:
             return Evidence(
                 target=self.target, notes=("no data files in this folder; judged on its card alone",)
             )
-        evidence = scan_files(files, ctx.config, target=self.target, progress=ctx.progress)
+        evidence = with_file_lines(
+            scan_files(files, ctx.config, target=self.target, progress=ctx.progress), files
+        )
         return evidence.merge(Evidence(target=self.target, notes=tuple(notes)))

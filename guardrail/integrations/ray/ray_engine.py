@@ -44,7 +44,7 @@ def init_ray(progress: bool = False) -> None:
 
 def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Evidence:
     from guardrail.integrations.ray.distributed_scan import scan_files
-    from guardrail.readers.file_scan import DataFile
+    from guardrail.readers.file_scan import DataFile, with_file_lines
     from guardrail.readers.folder_layout import folder_files
 
     notes: list[str] = []
@@ -56,7 +56,7 @@ def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Eviden
             return Evidence(
                 target=source.target, notes=("no data files in this folder; judged on its card alone",)
             )
-    evidence = scan_files(files, ctx.config, target=source.target)
+    evidence = with_file_lines(scan_files(files, ctx.config, target=source.target), files)
     return evidence.merge(Evidence(target=source.target, notes=tuple(notes)))
 
 
