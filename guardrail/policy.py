@@ -1,4 +1,7 @@
-"""Findings + configuration in, a decision out. Pure: no I/O, no clock unless given.
+"""Findings + configuration in, a decision out: no network, no writes, no state between calls.
+
+It reads only the clock (today, unless `today` is given) and the local filesystem to match
+allowlist paths (resolved against the working directory and the config file's folder).
 
 Rules of the decision, in order:
 1. A rule turned `off` suppresses its findings; other overrides change their severity.

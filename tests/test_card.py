@@ -115,3 +115,50 @@ def test_oversized_front_matter_is_reported() -> None:
     card = parse_card(big, "README.md")
     assert "GR002" in rule_ids(card)
     assert "KiB" in card.issues[0].message
+
+
+# Cards whose front matter edges differ between naive splitting and the Hub's loader.
+HUB_EDGE_CARDS = {
+    "blank-first-line": "\n---\nlicense: mit\npretty_name: Tweets\n---\n# Body\n",
+    "whitespace-before-fence": "  \n\t\n---\nlicense: mit\n---\nBody\n",
+    "closing-fence-trailing-space": "---\nlicense: mit\n--- \nBody\n",
+    "closing-fence-trailing-tab": "---\nlicense: mit\n---\t \nBody\n",
+    "opening-fence-trailing-space": "--- \nlicense: mit\n---\nBody\n",
+    "text-after-closing-fence": "---\nlicense: mit\n--- not a fence\npretty_name: x\n---\nBody\n",
+    "empty-block": "---\n---\n# Title\n",
+    "empty-block-then-rule": "---\n---\n# Title\n\n---\nmore\n",
+    "bom": "\ufeff---\nlicense: mit\n---\nBody\n",
+    "crlf": "---\r\nlicense: mit\r\n---\r\nBody\r\n",
+    "closing-at-end-of-file": "---\nlicense: mit\n---",
+    "never-closed": "---\nlicense: mit\n# Body\n",
+}
+
+
+@pytest.mark.parametrize("text", HUB_EDGE_CARDS.values(), ids=HUB_EDGE_CARDS.keys())
+def test_front_matter_is_split_as_the_hub_loader_splits_it(text: str, tmp_path: Path) -> None:
+    import yaml
+    from huggingface_hub import DatasetCard
+
+    path = tmp_path / "README.md"
+    path.write_bytes(text.encode("utf-8"))
+    card = read_card(path)
+    try:
+        hub = DatasetCard.load(path)
+    except yaml.YAMLError:
+        # The Hub cannot load it either: the same block is unreadable here, and says so.
+        assert card.metadata == {} and [f.rule_id for f in card.issues] == ["GR002"]
+        return
+    assert card.metadata == hub.data.to_dict()
+    assert card.body == hub.text.replace("\r\n", "\n")
+
+
+def test_metadata_after_a_blank_first_line_is_read_with_its_lines() -> None:
+    card = parse_card(HUB_EDGE_CARDS["blank-first-line"], "README.md")
+    assert card.metadata["license"] == "mit"
+    assert card.line_of("pretty_name") == 4 and card.body_line == 6
+    assert not card.issues
+
+
+def test_unclosed_front_matter_names_the_line_it_opens_on() -> None:
+    card = parse_card("\n\n---\nlicense: mit\n", "README.md")
+    assert [(f.rule_id, f.location.line) for f in card.issues] == [("GR002", 3)]

@@ -1,8 +1,8 @@
 """Lineage and knowledge-base rules: inherited X content and datasets known to hold it.
 
 The rules are data; the resolution (Hub, cache, knowledge base, depth, cycles) lives in
-`guardrail.sources.lineage_resolver`. GR106 in `card_metadata` stays as the name-only fallback for entries
-that cannot be resolved (`extended|other-tweet-datasets` names no dataset at all).
+`guardrail.sources.lineage_resolver`. GR106 in `detectors.card.metadata` stays as the name-only
+fallback for entries that cannot be resolved (`extended|other-tweet-datasets` names no dataset at all).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ names the file and line, and whatever can still be read is scanned.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,25 +49,44 @@ def _walk(node: yaml.Node, path: str, out: list[MetaField], seen: set[int]) -> N
             _walk(item, f"{path}[{i}]", out, seen)
 
 
+# The Hub's own rule (`huggingface_hub.repocard.REGEX_YAML_BLOCK`), on text whose line ends are
+# already "\n": optional leading whitespace, a `---` line, the YAML (the shortest run), then a
+# `---` line that may end in spaces or tabs. A card the Hub reads, guardrail reads the same way;
+# a card the Hub reads no metadata from has none here either.
+_FRONT_MATTER = re.compile(r"^(\s*---\n)([\S\s]*?)(\n---[ \t]*(?:\n|$))")
+_OPENING = re.compile(r"\s*---(?:\n|$)")
+
+
+class _UnclosedFrontMatter(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"front matter opened with '---' on line {line} is never closed")
+        self.line = line
+
+
 def _split_front_matter(text: str) -> tuple[str | None, int, str, int]:
-    """Return (yaml_text, yaml_first_line, body, body_first_line)."""
-    if not text.startswith("---\n") and text.strip() != "---":
-        return None, 0, text, 1
-    end = text.find("\n---", 3)
-    while end != -1 and text[end + 4 : end + 5] not in ("", "\n", " ", "\t"):
-        end = text.find("\n---", end + 4)
-    if end == -1:
-        raise ValueError("front matter opened with '---' on line 1 is never closed")
-    yaml_text = text[4 : end + 1]
-    rest = text[end + 4 :]
-    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
-    body_line = yaml_text.count("\n") + 3
-    return yaml_text, 2, rest, body_line
+    """Return (yaml_text, yaml_first_line, body, body_first_line).
+
+    Raises:
+        _UnclosedFrontMatter: if a front matter block is opened but never closed (the Hub
+            then reads the whole card as prose and no metadata).
+    """
+    match = _FRONT_MATTER.search(text)
+    if match is None:
+        opening = _OPENING.match(text)
+        if opening is None:
+            return None, 0, text, 1
+        dashes = opening.end() - (4 if opening.group().endswith("\n") else 3)
+        raise _UnclosedFrontMatter(text.count("\n", 0, dashes) + 1)
+    yaml_text = match.group(2) + "\n" if match.group(2) else ""
+    yaml_line = match.group(1).count("\n") + 1
+    body_line = text.count("\n", 0, match.end()) + 1
+    return yaml_text, yaml_line, text[match.end() :], body_line
 
 
 def parse_card(text: str, path: str, *, extra_issues: tuple[Finding, ...] = ()) -> Card:
     """Parse card text. Never raises for bad content: problems become input findings."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # One BOM, as the Hub's loader strips it (`utf-8-sig`); line ends normalised to "\n".
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     issues = list(extra_issues)
     if not text.strip():
         issues.append(
@@ -75,8 +95,8 @@ def parse_card(text: str, path: str, *, extra_issues: tuple[Finding, ...] = ()) 
         return Card(path=path, text=text, issues=tuple(issues))
     try:
         yaml_text, yaml_line, body, body_line = _split_front_matter(text)
-    except ValueError as exc:
-        issues.append(RULE_BAD_METADATA.finding(str(exc) + ".", Location(path=path, line=1), "---"))
+    except _UnclosedFrontMatter as exc:
+        issues.append(RULE_BAD_METADATA.finding(str(exc) + ".", Location(path=path, line=exc.line), "---"))
         return Card(path=path, text=text, body=text, body_line=1, issues=tuple(issues))
     if yaml_text is None:
         issues.append(

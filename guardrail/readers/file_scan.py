@@ -22,6 +22,7 @@ from guardrail.config import GuardrailConfig
 from guardrail.detectors.records import unreadable_input
 from guardrail.findings import Evidence, Location, Problem
 from guardrail.readers import format_readers as rd
+from guardrail.readers.file_types import DATA_SUFFIXES, data_suffix
 from guardrail.readers.line_numbers import row_lines
 from guardrail.readers.textchunks import Chunk, chunks, sampled_blocks
 from guardrail.scan.progress import Progress
@@ -29,18 +30,6 @@ from guardrail.scan.scanner import RecordScanner
 
 # Compressed text is about this many times smaller than the records it holds.
 COMPRESSION_RATIO = 4
-
-# What datasets' packaged builders read; compressed forms are accepted as datasets does.
-DATA_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".txt", ".arrow")
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip")
-
-
-def data_suffix(path: Path) -> str | None:
-    """The data format suffix of `path`, looking through one compression suffix."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes and suffixes[-1] in DATA_SUFFIXES else None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Which data files of a local folder belong to which config and split.
 
-Resolved by `datasets` itself (`LocalDatasetModuleFactory`, what `load_dataset(folder)`
-runs), so `configs:` in the card, `data/train-*.parquet`-style names and split folders
+Resolved by `datasets` itself (`get_dataset_config_names`, then each config's
+`load_dataset_builder(folder, name).config.data_files`: what `load_dataset(folder, name)`
+reads), so `configs:` in the card, `data/train-*.parquet`-style names and split folders
 mean the same to guardrail as to the training run. If datasets cannot resolve the
 folder, every data file is scanned without a split, and a note says so.
 """
@@ -9,9 +10,12 @@ folder, every data file is scanned without a split, and a note says so.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from guardrail.readers.file_scan import DataFile, data_suffix
+from guardrail.readers.file_scan import DataFile
+from guardrail.readers.file_types import data_suffix
 
 
 def folder_files(folder: Path, display_root: str) -> tuple[list[DataFile], list[str]]:
@@ -33,15 +37,25 @@ def _display(path: Path, folder: Path, display_root: str) -> str:
         return str(path)
 
 
+def _builder_configs(folder: Path) -> list[Any]:
+    """The builder config of each config `load_dataset(folder, name)` would load, through datasets' public API."""
+    import datasets
+
+    # Instantiating a builder touches its cache folder (a lock file): keep that out of the
+    # user's HF cache, since checking a folder must not write anywhere.
+    with tempfile.TemporaryDirectory(prefix="guardrail-layout-") as cache:
+        return [
+            datasets.load_dataset_builder(str(folder), name, cache_dir=cache).config
+            for name in datasets.get_dataset_config_names(str(folder))
+        ]
+
+
 def _resolved(folder: Path, display_root: str) -> list[DataFile]:
     from datasets.data_files import DataFilesDict
-    from datasets.load import LocalDatasetModuleFactory
 
-    module = LocalDatasetModuleFactory(str(folder)).get_module()
-    params = module.builder_configs_parameters
     out: list[DataFile] = []
     seen: set[tuple[str, str | None]] = set()
-    for bc in params.builder_configs or []:
+    for bc in _builder_configs(folder):
         data_files = bc.data_files
         if data_files is None:
             continue

@@ -14,8 +14,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-STRING_TYPES = (pa.string(), pa.large_string())
-
 
 @dataclass(frozen=True)
 class Leaf:

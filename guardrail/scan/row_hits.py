@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -72,13 +71,6 @@ def _span_in_leaf(leaf: Leaf, rows: np.ndarray, key: str) -> dict[int, str]:
     return out
 
 
-def _leaf_hits(leaf: Leaf, probe: RecordScanner) -> dict[str, np.ndarray]:
-    # One leaf at a time through the scanner's own matching, so each hit keeps its column.
-    hits: dict[str, Any] = {}
-    probe._scan_leaf(leaf, hits, None)
-    return {key: np.unique(np.concatenate(h.matched)) for key, h in hits.items() if h.matched}
-
-
 def row_hits(
     batch: pa.RecordBatch | pa.Table, config: GuardrailConfig, rules: Iterable[str] = DEFAULT_DROP_RULES
 ) -> dict[int, tuple[RowEvidence, ...]]:
@@ -98,7 +90,8 @@ def row_hits(
     found: dict[int, dict[str, RowEvidence]] = {}
     probe = RecordScanner(config)  # throwaway: its input findings (binary/huge values) go nowhere
     for leaf in leaves(rb):
-        for key, rows in _leaf_hits(leaf, probe).items():
+        # One leaf at a time through the scanner's own matching, so each hit keeps its column.
+        for key, rows in probe.leaf_matches(leaf).items():
             rule_id = _SIGNALS[key].rule.rule_id
             if rule_id not in wanted:
                 continue

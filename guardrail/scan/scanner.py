@@ -218,6 +218,17 @@ class RecordScanner:
 
     # -- internals ---------------------------------------------------------------------
 
+    def leaf_matches(self, leaf: Leaf) -> dict[str, np.ndarray]:
+        """The rows of one leaf each value signal matched: signal key -> sorted batch row indices.
+
+        The scanner's own matching (prefilter, normalisation, refinements, exclusions), for
+        callers that act on single rows (`guardrail.scan.row_hits`); nothing is counted towards
+        this scanner's findings, except input findings (binary or huge values) it notices.
+        """
+        hits: dict[str, Hits] = {}
+        self._scan_leaf(leaf, hits, None)
+        return {key: np.unique(np.concatenate(h.matched)) for key, h in hits.items() if h.matched}
+
     def _finding(
         self, rule: Rule, message: str, ex: Example, severity: Any, t: Tally, evidence: str | None = None
     ) -> Finding:

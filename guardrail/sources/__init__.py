@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from guardrail.errors import TargetError
-from guardrail.readers.file_scan import COMPRESSION_SUFFIXES, DATA_SUFFIXES, data_suffix
+from guardrail.readers.file_types import COMPRESSION_SUFFIXES, DATA_SUFFIXES, data_suffix
 
 __all__ = ["CARD_SUFFIXES", "DATA_SUFFIXES", "Source", "data_suffix", "looks_like_hub_id", "resolve"]
 

@@ -1,18 +1,54 @@
-"""Every example script runs, offline, and shows what it promises."""
+"""Every example script runs, offline, and shows what it promises.
+
+The Python examples run in this process, as `python examples/NAME.py` would run them
+(`__main__`, their own argv, stdout captured, exit status from `sys.exit`): the test process
+has torch, transformers and datasets imported already, and a fresh interpreter per example
+spent most of its time importing them again. The shell example runs as a real subprocess.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `examples/NAME.py ARGS...` as its `__main__`, in this process."""
+
+    def _run(name: str, *args: str) -> Done:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+        monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+        monkeypatch.setattr(sys, "argv", [str(EXAMPLES / name), *args])
+        monkeypatch.syspath_prepend(str(EXAMPLES))  # `import _tiny`, as when run from examples/
+        capsys.readouterr()
+        try:
+            runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        out = capsys.readouterr()
+        return Done(code, out.out, out.err)
+
+    return _run
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,8 +60,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_demo_blocks_x_data_and_trains_clean_data() -> None:
-    done = run(sys.executable, str(EXAMPLES / "demo.py"))
+def test_demo_blocks_x_data_and_trains_clean_data(example) -> None:  # type: ignore[no-untyped-def]
+    done = example("demo.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAILED" not in done.stdout
     for line in (
@@ -37,29 +73,19 @@ def test_demo_blocks_x_data_and_trains_clean_data() -> None:
         assert line in done.stdout
 
 
-def test_trainer_callback_example(tmp_path: Path) -> None:
-    blocked = run(
-        sys.executable,
-        str(EXAMPLES / "trainer_callback.py"),
-        str(EXAMPLES / "data" / "x_posts"),
-        str(tmp_path / "a"),
-    )
+def test_trainer_callback_example(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blocked = example("trainer_callback.py", str(EXAMPLES / "data" / "x_posts"), str(tmp_path / "a"))
     assert blocked.returncode == 1, blocked.stderr
     assert "training stopped at global step 0; weights unchanged: True" in blocked.stdout
-    clean = run(
-        sys.executable,
-        str(EXAMPLES / "trainer_callback.py"),
-        str(EXAMPLES / "data" / "garden_notes"),
-        str(tmp_path / "b"),
-    )
+    clean = example("trainer_callback.py", str(EXAMPLES / "data" / "garden_notes"), str(tmp_path / "b"))
     assert clean.returncode == 0, clean.stderr
     assert (
         json.loads((tmp_path / "b" / "guardrail-audit.json").read_text(encoding="utf-8"))["verdict"] == "pass"
     )
 
 
-def test_load_dataset_hook_example() -> None:
-    done = run(sys.executable, str(EXAMPLES / "load_dataset_hook.py"))
+def test_load_dataset_hook_example(example) -> None:  # type: ignore[no-untyped-def]
+    done = example("load_dataset_hook.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "x_posts refused" in done.stdout and "streamed 96 rows" in done.stdout
 

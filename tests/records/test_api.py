@@ -7,7 +7,8 @@ import pytest
 
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Verdict
-from guardrail.integrations.datasets.dataset_scan import RecordScanner, scan_dataset
+from guardrail.integrations.datasets.dataset_scan import scan_dataset
+from guardrail.scan.scanner import RecordScanner
 
 POSTS = {"text": ["@USER so true", "@USER nope", "RT @a: hi", "plain"], "meta": [{"source": "web"}] * 4}
 NEWS = {"text": ["The council met on Tuesday.", "Markets rose."], "meta": [{"source": "wire"}] * 2}

@@ -1,4 +1,4 @@
-"""Public record-scanning API: `scan_dataset` for `datasets` objects, and `RecordScanner`.
+"""`scan_dataset`: scan the records of an in-memory `datasets` object and decide a verdict.
 
 `scan_dataset` reads a `Dataset` through its Arrow table (formatted as Arrow on a copy
 of the object, so the caller's dataset, its format and its fingerprint never change),
@@ -16,7 +16,7 @@ from guardrail.findings import Evidence, Report
 from guardrail.scan.progress import Progress
 from guardrail.scan.scanner import RecordScanner
 
-__all__ = ["RecordScanner", "dataset_records_evidence", "scan_dataset"]
+__all__ = ["dataset_config_name", "dataset_name", "dataset_records_evidence", "scan_dataset"]
 
 BATCH_ROWS = 10_000
 _WINDOWS = 20
@@ -42,7 +42,7 @@ def scan_dataset(dataset: Any, config: GuardrailConfig | None = None, *, target:
     from guardrail.policy import decide
 
     config = config or GuardrailConfig()
-    name = target or _name(dataset)
+    name = target or dataset_name(dataset)
     evidence = dataset_records_evidence(dataset, config, target=name)
     return Report(targets=(decide(evidence, config),), fail_open=config.fail_open)
 
@@ -62,7 +62,7 @@ def dataset_records_evidence(
         raise TypeError(
             f"scan_dataset expects a datasets Dataset/DatasetDict/IterableDataset, got {type(dataset)}"
         )
-    config_name = _config_name(dataset)
+    config_name = dataset_config_name(dataset)
     streams = [(s, d) for s, d in splits if isinstance(d, datasets.IterableDataset)]
     tables = [(s, d) for s, d in splits if isinstance(d, datasets.Dataset)]
     total_bytes = sum(d.data.nbytes for _, d in tables)
@@ -122,7 +122,8 @@ def _scan_stream(
         bar.update(n)
 
 
-def _name(dataset: Any) -> str:
+def dataset_name(dataset: Any) -> str:
+    """The name a report gives an in-memory dataset: its dataset or builder name, else "dataset"."""
     info = getattr(dataset, "info", None)
     if info is None and hasattr(dataset, "values"):
         first = next(iter(dataset.values()), None)
@@ -130,7 +131,8 @@ def _name(dataset: Any) -> str:
     return getattr(info, "dataset_name", None) or getattr(info, "builder_name", None) or "dataset"
 
 
-def _config_name(dataset: Any) -> str | None:
+def dataset_config_name(dataset: Any) -> str | None:
+    """The dataset's config name, or None for the default config."""
     info = getattr(dataset, "info", None)
     if info is None and hasattr(dataset, "values"):
         first = next(iter(dataset.values()), None)

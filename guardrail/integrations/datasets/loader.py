@@ -20,6 +20,7 @@ from guardrail.errors import GuardrailError, TargetError
 from guardrail.findings import Evidence, Problem, TargetReport
 from guardrail.integrations.datasets import provenance_channel as provenance
 from guardrail.integrations.datasets import streaming as stream
+from guardrail.integrations.library_internals import fingerprint, packaged_builder_names
 from guardrail.integrations.shared import dataset_evidence, enforce, for_config, judge
 
 if TYPE_CHECKING:
@@ -156,9 +157,7 @@ def _first_file(data_files: object) -> str | None:
 
 
 def _is_packaged_builder(path: str) -> bool:
-    from datasets.packaged_modules import _PACKAGED_DATASETS_MODULES
-
-    return path in _PACKAGED_DATASETS_MODULES and not Path(path).exists()
+    return path in packaged_builder_names() and not Path(path).exists()
 
 
 def _source_evidence(
@@ -256,7 +255,7 @@ def _entry(
     streaming: bool,
 ) -> provenance.ProvenanceEntry:
     rows: dict[str, int | None] = {s: getattr(p, "num_rows", None) for s, p in parts.items()}
-    prints = {s: str(p._fingerprint) for s, p in parts.items() if getattr(p, "_fingerprint", None)}
+    prints = {s: fp for s, p in parts.items() if (fp := fingerprint(p))}
     return provenance.ProvenanceEntry(
         target=target,
         config=config_name,

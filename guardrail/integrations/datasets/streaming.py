@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from guardrail.findings import Evidence, Verdict
+from guardrail.integrations.library_internals import drop_identity_format
 from guardrail.integrations.shared import BatchScanner, enforce, judge, logger
 
 if TYPE_CHECKING:
@@ -96,10 +97,8 @@ def guard(dataset: Any, stream_guard: Callable[[pa.Table], pa.Table], batch_rows
     guarded = guarded.with_format(None)
     guarded.info.features = features  # `with_format` copied the info; this is the new dataset's own
     # `with_format(None)` leaves a format object that sends every row through a per-row
-    # conversion; the unguarded stream has none. There is no public way to drop it. Without the
-    # attribute (another `datasets` version) the rows are the same, only slower to convert.
-    if getattr(guarded, "_formatting", None) is not None and guarded._formatting.format_type is None:
-        guarded._formatting = None
+    # conversion; the unguarded stream has none.
+    drop_identity_format(guarded)
     return guarded
 
 

@@ -188,12 +188,12 @@ def scan_huggingface(
     """
     import datasets
 
-    from guardrail.integrations.datasets.dataset_scan import _config_name, _name
+    from guardrail.integrations.datasets.dataset_scan import dataset_config_name, dataset_name
     from guardrail.policy import decide
 
     ray = require_ray()
     config = config or GuardrailConfig()
-    name = target or _name(dataset)
+    name = target or dataset_name(dataset)
     if isinstance(dataset, datasets.DatasetDict):
         splits = list(dataset.items())
     else:
@@ -205,7 +205,7 @@ def scan_huggingface(
             config,
             target=name,
             split=split,
-            config_name=_config_name(dataset),
+            config_name=dataset_config_name(dataset),
             scanner=scanner,
         )
     evidence = scanner.evidence(name, mode="full", rows_total=sum(d.num_rows for _, d in splits))

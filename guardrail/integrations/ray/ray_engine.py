@@ -18,6 +18,7 @@ from guardrail.findings import Evidence, Problem, Report
 from guardrail.sources import resolve
 from guardrail.sources.data_file import DataFileSource
 from guardrail.sources.folder import FolderSource
+from guardrail.sources.hub_dataset import HubSource
 
 HUB_NOTE = "--engine ray scans local data files and folders; this Hub dataset was checked locally"
 
@@ -72,7 +73,7 @@ def _gather(target: str, ctx: CheckContext) -> Evidence:
             return source.gather(ctx)
         return source.card_evidence(ctx).merge(_records(source, ctx))
     evidence = source.gather(ctx)
-    if type(source).__name__ == "HubSource":
+    if isinstance(source, HubSource):
         return evidence.merge(Evidence(target=target, notes=(HUB_NOTE,)))
     return evidence
 

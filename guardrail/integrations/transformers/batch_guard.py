@@ -20,6 +20,7 @@ from typing import Any
 
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Report
+from guardrail.integrations.library_internals import set_class
 from guardrail.integrations.shared import BatchScanner, judge, texts_batch
 from guardrail.integrations.transformers.training_data import TOKEN_COLUMN, decode
 
@@ -93,17 +94,11 @@ def install(dataloader: Any, guard: BatchGuard) -> None:
         sub = type(f"Guarded{base.__name__}", (base,), {"__iter__": __iter__, "_guardrail_base": base})
         _SUBCLASSES[base] = sub
     dataloader._guardrail_guard = guard
-    _set_class(dataloader, sub)
+    set_class(dataloader, sub)
 
 
 def uninstall(dataloader: Any) -> None:
     """Undo `install` (a no-op on a dataloader that was never guarded)."""
     base = getattr(type(dataloader), "_guardrail_base", None)
     if base is not None:
-        _set_class(dataloader, base)
-
-
-def _set_class(obj: Any, cls: type) -> None:
-    # accelerate's dataloader adapters define `__class__` as a read-only property (so that
-    # isinstance(dl, DataLoader) holds); the slot on `object` still sets the real class.
-    object.__dict__["__class__"].__set__(obj, cls)
+        set_class(dataloader, base)

@@ -48,12 +48,3 @@ def gather_reports(report: Any) -> list[Any]:
     out: list[Any] = [None] * world_size()
     dist.all_gather_object(out, report)
     return out
-
-
-def is_main_process() -> bool:
-    """Rank 0 of the default group, or the only process."""
-    if world_size() == 1:
-        return True
-    import torch.distributed as dist
-
-    return int(dist.get_rank()) == 0

@@ -21,6 +21,7 @@ from typing import Any
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Evidence, Problem, ScanInfo
 from guardrail.integrations.datasets import provenance_channel as provenance
+from guardrail.integrations.library_internals import fingerprint
 from guardrail.integrations.shared import BatchScanner, dataset_evidence, texts_batch
 
 TOKEN_COLUMN = "input_ids"
@@ -80,7 +81,7 @@ def summarize(
     data = unwrap(dataset)
     target = f"{role} data"
     summary = DataSummary(role=role, kind=type(data).__name__)
-    summary.fingerprint = getattr(data, "_fingerprint", None)
+    summary.fingerprint = fingerprint(data)
     summary.num_rows = _len(data)
     summary.provenance = provenance.read(data)
     for entry in summary.provenance:

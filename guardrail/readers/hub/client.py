@@ -141,6 +141,7 @@ class HubClient:
                 README.md is not an error (`path` is None).
         """
         from huggingface_hub import hf_hub_download, try_to_load_from_cache
+        from huggingface_hub.errors import EntryNotFoundError
         from huggingface_hub.file_download import _CACHED_NO_EXIST
 
         revision = commit or ref.revision
@@ -166,7 +167,7 @@ class HubClient:
                 ref.repo_id, CARD_FILE, repo_type="dataset", revision=ref.revision, etag_timeout=self.timeout
             )
         except Exception as exc:
-            if "EntryNotFoundError" in {c.__name__ for c in type(exc).__mro__}:
+            if isinstance(exc, EntryNotFoundError):
                 return CardFile(ref, commit, None)
             raise self._fail(exc, ref, "dataset card") from exc
         return CardFile(ref, _commit_of(path) or commit, path)
@@ -174,12 +175,13 @@ class HubClient:
     def _preflight(self, ref: HubRef, revision: str | None) -> bool:
         """One bounded HEAD without retries; True if the repo has no card."""
         from huggingface_hub import get_hf_file_metadata, hf_hub_url
+        from huggingface_hub.errors import EntryNotFoundError
 
         url = hf_hub_url(ref.repo_id, CARD_FILE, repo_type="dataset", revision=revision)
         try:
             get_hf_file_metadata(url, timeout=self.timeout)
         except Exception as exc:
-            if "EntryNotFoundError" in {c.__name__ for c in type(exc).__mro__}:
+            if isinstance(exc, EntryNotFoundError):
                 return True
             raise self._fail(exc, ref, "dataset card") from exc
         return False

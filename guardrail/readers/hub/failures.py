@@ -7,6 +7,7 @@ tell a gated dataset from a typo or an outage. Under fail-closed every one of th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 from guardrail.errors import HubAccessError
@@ -25,20 +26,6 @@ RATE_LIMITED = "hub-rate-limited"
 OFFLINE_NO_CACHE = "hub-offline-no-cache"
 BAD_RESPONSE = "hub-bad-response"
 
-CODES = (
-    GATED,
-    UNAUTHORIZED,
-    NOT_FOUND,
-    REVISION_NOT_FOUND,
-    FORBIDDEN,
-    DISABLED,
-    TIMEOUT,
-    NETWORK,
-    SERVER_ERROR,
-    RATE_LIMITED,
-    OFFLINE_NO_CACHE,
-    BAD_RESPONSE,
-)
 
 _ALLOWLIST = "or allowlist it in [tool.guardrail] with a reason"
 
@@ -59,8 +46,16 @@ def _status(exc: BaseException) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _names(exc: BaseException) -> set[str]:
+def _transport_names(exc: BaseException) -> set[str]:
+    # Timeouts and connection errors come from huggingface_hub's HTTP library, which differs
+    # by version (httpx, httpx2); their class names are the stable part.
     return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _dataset_not_found() -> tuple[type[BaseException], ...]:
+    # `datasets` raised it only if `datasets` is imported: never import it just to classify.
+    module = sys.modules.get("datasets.exceptions")
+    return (module.DatasetNotFoundError,) if module is not None else ()
 
 
 def _has_token() -> bool:
@@ -81,31 +76,35 @@ def hub_failure(exc: BaseException, ref: HubRef, *, timeout: float, what: str = 
     Returns:
         The error to raise or to turn into a `Problem`.
     """
+    from huggingface_hub import errors as hub
+
+    not_found: tuple[type[BaseException], ...] = (hub.RepositoryNotFoundError, *_dataset_not_found())
     subject = f"{ref}" + (f" ({what})" if what else "")
     page = f"https://huggingface.co/datasets/{ref.repo_id}"
     for e in _chain(exc):
-        names = _names(e)
+        names = _transport_names(e)
         status = _status(e)
-        if "GatedRepoError" in names or ("gated" in str(e).lower() and "DatasetNotFoundError" in names):
+        gated_message = "gated" in str(e).lower() and isinstance(e, _dataset_not_found())
+        if isinstance(e, hub.GatedRepoError) or gated_message:
             return HubAccessError(
                 f"{subject}: the dataset is gated and this account has not been granted access",
                 code=GATED,
                 hint=f"request access on the Hub ({page}) and log in (`hf auth login`) or set HF_TOKEN, "
                 f"{_ALLOWLIST}",
             )
-        if "RevisionNotFoundError" in names:
+        if isinstance(e, hub.RevisionNotFoundError):
             return HubAccessError(
                 f"{subject}: revision '{ref.revision}' does not exist",
                 code=REVISION_NOT_FOUND,
                 hint="check the branch, tag or commit after '@'",
             )
-        if "DisabledRepoError" in names:
+        if isinstance(e, hub.DisabledRepoError):
             return HubAccessError(
                 f"{subject}: access to this repository has been disabled on the Hub",
                 code=DISABLED,
                 hint=f"use another source for this data, {_ALLOWLIST}",
             )
-        if "RepositoryNotFoundError" in names or "DatasetNotFoundError" in names:
+        if isinstance(e, not_found):
             if status == 401 and not _has_token():
                 return HubAccessError(
                     f"{subject}: the Hub answered 401: the repository is private or does not exist, "
@@ -119,7 +118,7 @@ def hub_failure(exc: BaseException, ref: HubRef, *, timeout: float, what: str = 
                 code=NOT_FOUND,
                 hint=f"check the repo ID; if it is private, use a token that can read it, {_ALLOWLIST}",
             )
-        if "OfflineModeIsEnabled" in names or "LocalEntryNotFoundError" in names:
+        if isinstance(e, (hub.OfflineModeIsEnabled, hub.LocalEntryNotFoundError)):
             return HubAccessError(
                 f"{subject}: HF_HUB_OFFLINE is set and nothing for this repo is in the local cache",
                 code=OFFLINE_NO_CACHE,

@@ -15,10 +15,6 @@ class HubRef:
     def __str__(self) -> str:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
 
-    @property
-    def url_path(self) -> str:
-        return f"datasets/{self.repo_id}"
-
 
 def parse_ref(target: str) -> HubRef:
     """Split `org/name@revision` into repo ID and revision.
