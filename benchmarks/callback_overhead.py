@@ -13,9 +13,10 @@
    pass-through), because the guard changes how `datasets` converts rows; the difference
    between that and the guarded run is what the scan and the policy cost by themselves.
 
-Start-up figures are the best of `--repeat` runs, to keep the other processes on the machine out
-of them. Streaming arms run interleaved `--repeat` times with the same consumer; the median and
-the best of each are reported, and the overhead is computed both ways.
+Every figure is the median of `--repeat` runs (default 11) with its range (min–max), so a
+reader can tell a real difference from noise on a shared machine. The arms run interleaved, so
+load from other processes hits all arms alike, and each overhead is computed per interleaved
+round before its median and range are taken.
 """
 
 from __future__ import annotations
@@ -65,8 +66,20 @@ def texts(n: int) -> list[str]:
     ]
 
 
-def best(repeat: int, fn: Callable[[], float]) -> float:
-    return min(fn() for _ in range(repeat))
+def spread(values: list[float], unit: str = "s", scale: float = 1.0, sign: bool = False) -> str:
+    """`median (range min–max)` of `values`."""
+    digits = 1 if unit == "%" else 3
+    fmt = f"{'+' if sign else ''}.{digits}f"
+    med, lo, hi = (scale * v for v in (statistics.median(values), min(values), max(values)))
+    return f"{med:{fmt}} {unit} (range {lo:{fmt}} to {hi:{fmt}}, {len(values)} runs)"
+
+
+def interleaved(repeat: int, arms: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in arms}
+    for _ in range(repeat):
+        for name, fn in arms.items():
+            times[name].append(fn())
+    return times
 
 
 class Timed:
@@ -124,17 +137,26 @@ def train_start(rows: int, repeat: int) -> None:
             trainer.train()
             return time.perf_counter() - start
 
-    plain = best(repeat, lambda: run([]))
-    guarded = best(repeat, lambda: run([GuardrailCallback()]))
     timed = Timed(GuardrailCallback())
-    begin = best(repeat, lambda: (run([timed.callback]), timed.seconds)[1])
+    times = interleaved(
+        repeat,
+        {
+            "plain": lambda: run([]),
+            "guarded": lambda: run([GuardrailCallback()]),
+            "begin": lambda: (run([timed.callback]), timed.seconds)[1],
+        },
+    )
+    added = [g - p for g, p in zip(times["guarded"], times["plain"], strict=True)]
     timed_full = Timed(GuardrailCallback(decode_rows=rows))
-    begin_full = best(1, lambda: (run([timed_full.callback]), timed_full.seconds)[1])
-    print(f"1. trainer.train() start, {rows:,}-row tokenised text dataset (1 step)")
-    print(f"   without guardrail            {plain:7.3f} s")
-    print(f"   with GuardrailCallback       {guarded:7.3f} s   added {guarded - plain:+.3f} s (target < 1 s)")
-    print(f"   on_train_begin itself        {begin:7.3f} s   (default: decodes a 10,000-row sample)")
-    print(f"   on_train_begin, every row    {begin_full:7.3f} s   (decode_rows={rows:,})")
+    run([timed_full.callback])
+    print(f"1. trainer.train() start, {rows:,}-row tokenised text dataset (1 step), median (range)")
+    print(f"   without guardrail            {spread(times['plain'])}")
+    print(f"   with GuardrailCallback       {spread(times['guarded'])}")
+    print(f"   added by the callback        {spread(added, sign=True)}   (target < 1 s)")
+    print(
+        f"   on_train_begin itself        {spread(times['begin'])}   (default: decodes a 10,000-row sample)"
+    )
+    print(f"   on_train_begin, every row    {timed_full.seconds:.3f} s   (decode_rows={rows:,}, 1 run)")
 
 
 def streaming(rows: int, repeat: int) -> None:
@@ -177,45 +199,42 @@ def streaming(rows: int, repeat: int) -> None:
             "guarded": open_guarded,
             "unscanned": open_unscanned,
         }
-        times: dict[str, list[float]] = {name: [] for name in arms}
-        for _ in range(repeat):
-            for name, load in arms.items():
-                times[name].append(iterate(load()))
+        times = interleaved(
+            repeat, {name: (lambda load=load: iterate(load())) for name, load in arms.items()}
+        )
 
         def upfront() -> float:
             start = time.perf_counter()
             open_guarded()
             return time.perf_counter() - start
 
-        opened = best(repeat, upfront)
+        opened = [upfront() for _ in range(repeat)]
 
-    med = {name: statistics.median(t) for name, t in times.items()}
-    low = {name: min(t) for name, t in times.items()}
-
-    def versus(name: str, base: str) -> str:
-        return f"{100 * (med[name] / med[base] - 1):+5.1f}% median, {100 * (low[name] / low[base] - 1):+5.1f}% best"
+    def overhead(name: str, base: str) -> list[float]:
+        return [a / b - 1 for a, b in zip(times[name], times[base], strict=True)]
 
     def line(label: str, name: str, note: str = "") -> None:
-        figures = f"median {med[name]:6.3f} s  best {low[name]:6.3f} s  {rows / med[name]:9,.0f} rows/s"
-        print(f"   {label:28s} {figures}{note}")
+        rate = rows / statistics.median(times[name])
+        print(f"   {label:28s} {spread(times[name])}  {rate:9,.0f} rows/s{note}")
 
-    print(f"2. streaming iteration over {rows:,} rows (JSON Lines), {repeat} interleaved runs per arm")
-    line("datasets.load_dataset", "plain")
-    line("guardrail.load_dataset", "guarded", f"   {versus('guarded', 'plain')} (target < 5%)")
-    line("guard pipeline, no scan", "unscanned", f"   {versus('unscanned', 'plain')}")
-    added = (med["guarded"] - med["unscanned"], low["guarded"] - low["unscanned"])
     print(
-        f"   scan + policy by themselves  {added[0]:+.3f} s median, {added[1]:+.3f} s best:"
-        f" {versus('guarded', 'unscanned')} on the guard's own pipeline,"
-        f" {100 * added[0] / med['plain']:+.1f}% / {100 * added[1] / low['plain']:+.1f}% of datasets.load_dataset"
+        f"2. streaming iteration over {rows:,} rows (JSON Lines), {repeat} interleaved runs per arm, median (range)"
     )
-    print(f"   up-front check at load time  {opened:7.3f} s   (first batches, before load_dataset returns)")
+    line("datasets.load_dataset", "plain")
+    line("guardrail.load_dataset", "guarded")
+    line("guard pipeline, no scan", "unscanned")
+    print(
+        f"   guarded vs datasets          {spread(overhead('guarded', 'plain'), '%', 100, True)}   (target < 5%)"
+    )
+    print(f"   pipeline alone vs datasets   {spread(overhead('unscanned', 'plain'), '%', 100, True)}")
+    print(f"   scan + policy on the guard   {spread(overhead('guarded', 'unscanned'), '%', 100, True)}")
+    print(f"   up-front check at load time  {spread(opened)}   (first batches, before load_dataset returns)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=11, help="runs per arm (median and range)")
     parser.add_argument("--only", choices=["start", "streaming"], help="run one of the two measurements")
     opts = parser.parse_args()
     warnings.filterwarnings("ignore")

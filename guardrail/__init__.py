@@ -77,11 +77,27 @@ if TYPE_CHECKING:
     from guardrail.integrations.transformers.loop_guard import GuardedLoader, guard
 
 
+# Optional libraries and the extra that installs each.
+_EXTRAS = {"transformers": "transformers", "torch": "transformers", "accelerate": "transformers"}
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'guardrail' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in _EXTRAS:
+            raise
+        from guardrail._project import install_hint
+
+        raise ImportError(
+            f"guardrail.{name} needs {missing}, which is not installed; "
+            f"install it with: {install_hint(_EXTRAS[missing])}",
+            name=missing,
+        ) from exc
     globals()[name] = value
     return value
 

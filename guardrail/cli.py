@@ -1,4 +1,4 @@
-"""`guardrail check TARGET...`: the CI entry point (contract: design.md §5); `guardrail scrub`.
+"""`guardrail check TARGET...`: the CI entry point (contract: design.md §5); `guardrail scrub`, `kb`, `rules`.
 
 Exit status: 0 nothing blocked; 1 something blocked (or could not be checked, unless
 failing open); 2 usage or configuration error, with one line on stderr.
@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from guardrail._version import __version__
 from guardrail.errors import GuardrailError, ScrubRefused
@@ -24,12 +25,16 @@ class UsageError(GuardrailError):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"guardrail: error: {message}\n")
+    """Usage errors are one line on stderr: what is wrong, then this command's usage."""
+
+    subcommands: dict[str, _Parser]
+
+    def error(self, message: str) -> NoReturn:
+        usage = " ".join(self.format_usage().split()).removeprefix("usage: ")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (usage: {usage})\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     from guardrail.reporters import FORMATS
 
     parser = _Parser(
@@ -41,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check dataset cards, data files, folders or Hub dataset IDs",
-        description="Check targets: card files (*.md), data files, local dataset folders, Hub dataset IDs.",
+        description="Check targets: card files (*.md), data files, local dataset folders, Hub dataset IDs. "
+        "Glob patterns ('data/*.jsonl', 'cards/**/README.md') are expanded by guardrail itself.",
     )
     check.add_argument("targets", nargs="+", metavar="TARGET")
     check.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
@@ -60,13 +66,44 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-open", action="store_true", help="targets that could not be checked do not fail the run"
     )
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip targets and folder files matching GLOB (repeatable; adds to `exclude` in the config)",
+    )
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="findings recorded in FILE are reported as known and do not fail the run; new ones do",
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every finding of this run in FILE (then use it with --baseline)",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="text report: show only targets that did not pass"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when targets are blocked (report only)"
+    )
+    check.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text report: auto (default) colours a terminal unless NO_COLOR is set or "
+        "TERM=dumb; FORCE_COLOR forces it",
+    )
     check.add_argument(
         "--engine",
         choices=["local", "ray"],
         default="local",
         help="where to scan records of data files and folders: this process, or Ray Data "
-        "(RAY_ADDRESS selects a cluster; needs pip install 'guardrail[ray]')",
+        "(RAY_ADDRESS selects a cluster; needs the ray extra)",
     )
     check.add_argument(
         "--no-cache",
@@ -93,7 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scrub.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
     scrub.add_argument("--format", "-f", choices=["text", "json"], default="text", help="summary format")
-    sub.add_parser("rules", help="list every rule with its ID, default severity and summary")
+    rules = sub.add_parser(
+        "rules",
+        help="list every rule, or explain one (guardrail rules GR201)",
+        description="List every rule with its ID, default severity and summary, or explain one rule: "
+        "what it detects, an example that triggers it, and how to suppress it.",
+    )
+    rules.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="explain this rule")
+    rules.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format")
     kb = sub.add_parser(
         "kb",
         help="list or search the knowledge base of datasets known to hold X content, with sources",
@@ -104,7 +148,45 @@ def build_parser() -> argparse.ArgumentParser:
     kb.add_argument("query", nargs="?", default="", metavar="QUERY")
     kb.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format")
     kb.add_argument("--config", "-c", type=Path, help="guardrail.toml or pyproject.toml to use")
+    parser.subcommands = {"check": check, "rules": rules, "scrub": scrub, "kb": kb}
     return parser
+
+
+def use_color(choice: str, is_tty: bool, env: Mapping[str, str]) -> bool:
+    """Whether to colour: the flag first, then NO_COLOR, FORCE_COLOR, TERM=dumb, the terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return is_tty
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from guardrail.detectors import RULES
+    from guardrail.reporters.rule_docs import explain, rule_dict
+
+    if args.rule_id is not None:
+        rule = RULES.get(args.rule_id.upper())
+        if rule is None:
+            raise UsageError(f"rules: no rule {args.rule_id!r} (run `guardrail rules` for the list)")
+        chosen = [rule]
+    else:
+        chosen = sorted(RULES.values(), key=lambda r: r.rule_id)
+    if args.format == "json":
+        import json
+
+        doc: object = rule_dict(chosen[0]) if args.rule_id else [rule_dict(r) for r in chosen]
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    elif args.rule_id is not None:
+        sys.stdout.write(explain(chosen[0]))
+    else:
+        for rule in chosen:
+            print(f"{rule.rule_id}  {rule.severity.value:<6}  {rule.name:<32}  {rule.summary}")
+    return EXIT_OK
 
 
 def _cmd_scrub(args: argparse.Namespace) -> int:
@@ -139,14 +221,6 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_rules() -> int:
-    from guardrail.detectors import RULES
-
-    for rule in sorted(RULES.values(), key=lambda r: r.rule_id):
-        print(f"{rule.rule_id}  {rule.severity.value:<6}  {rule.name:<32}  {rule.summary}")
-    return EXIT_OK
-
-
 def _cmd_kb(args: argparse.Namespace) -> int:
     from guardrail.config import load_config
     from guardrail.knowledge.x_datasets import packaged_knowledge_base
@@ -164,36 +238,67 @@ def _cmd_kb(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _targets(given: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    from guardrail.globs import excluded, expand, is_pattern
+
+    out: list[str] = []
+    for target in given:
+        matches = expand(target)
+        if not matches:
+            raise UsageError(f"{target}: no file or folder matches this pattern")
+        out.extend(m for m in matches if not (exclude and excluded(m, exclude)))
+    if not out:
+        raise UsageError("every target is excluded (--exclude / exclude in the config): nothing to check")
+    if any(is_pattern(t) for t in given):
+        out = list(dict.fromkeys(out))  # overlapping patterns name a file once
+    return out
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
+    from guardrail import baseline as bl
     from guardrail.cached_check import check_cached
     from guardrail.config import load_config
     from guardrail.reporters import FORMATS, PLAIN, ReportOptions
 
     extra_reports = [_parse_report_spec(spec, FORMATS) for spec in args.report]
     config = load_config(args.config)
+    changes: dict[str, object] = {}
     if args.no_records:
-        config = dataclasses.replace(config, scan_records=False)
+        changes["scan_records"] = False
     if args.fail_open:
-        config = dataclasses.replace(config, fail_open=True)
+        changes["fail_open"] = True
     if args.no_cache:
-        config = dataclasses.replace(config, cache=False)
+        changes["cache"] = False
+    if args.exclude:
+        changes["exclude"] = (*config.exclude, *args.exclude)
+    known = bl.load(_read(args.baseline), str(args.baseline)) if args.baseline is not None else {}
+    if known:
+        changes["baseline"] = frozenset(known)
+    config = dataclasses.replace(config, **changes) if changes else config  # type: ignore[arg-type]
+    targets = _targets(args.targets, config.exclude)
+
     to_tty = args.output is None and sys.stdout.isatty()
-    progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    progress = args.format == "text" and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     if args.engine == "ray":
         from guardrail.integrations.ray.ray_engine import check as check_on_ray
 
-        report = check_on_ray(args.targets, config, progress=progress)
+        report = check_on_ray(targets, config, progress=progress)
     else:
-        report = check_cached(args.targets, config, progress=progress)
-    color = args.color == "always" or (args.color == "auto" and to_tty and not os.environ.get("NO_COLOR"))
-    out = FORMATS[args.format](report, ReportOptions(color=color))
+        report = check_cached(targets, config, progress=progress)
+    if args.write_baseline is not None:
+        _write(args.write_baseline, bl.dump(bl.entries_of(report), report.guardrail_version))
+    if known:
+        report = dataclasses.replace(report, stale_baseline=bl.stale(report, known))
+
+    options = ReportOptions(color=use_color(args.color, to_tty, os.environ), quiet=args.quiet)
+    out = FORMATS[args.format](report, options)
     for fmt, path in extra_reports:
         _write(path, FORMATS[fmt](report, PLAIN))
     if args.output is not None:
         _write(args.output, out)
     else:
         sys.stdout.write(out)
-    return report.exit_code
+    return EXIT_OK if args.exit_zero else report.exit_code
 
 
 def _parse_report_spec(spec: str, formats: Mapping[str, object]) -> tuple[str, Path]:
@@ -205,6 +310,14 @@ def _parse_report_spec(spec: str, formats: Mapping[str, object]) -> tuple[str, P
     return fmt, Path(file)
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"{path}: cannot read baseline: {why}") from None
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -214,10 +327,14 @@ def _write(path: Path, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (also used by `python -m guardrail`)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # argparse reports a subcommand's unknown flag with the top-level usage; name the subcommand's.
+        parser.subcommands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         if args.command == "rules":
-            return _cmd_rules()
+            return _cmd_rules(args)
         if args.command == "kb":
             return _cmd_kb(args)
         if args.command == "scrub":

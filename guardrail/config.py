@@ -76,6 +76,9 @@ class GuardrailConfig:
         scan_records: Whether to read records at all (the CLI's `--no-records`).
         cache: Reuse record scans of the same data under the same rules (the CLI's
             `--no-cache` turns it off; see `guardrail.cache`).
+        exclude: Glob patterns of targets and folder files not to check (`--exclude`).
+        baseline: Fingerprints of known findings (`--baseline FILE`): reported as known,
+            they do not fail the run.
         source: The file the config came from, for messages.
     """
 
@@ -92,6 +95,8 @@ class GuardrailConfig:
     known_x_datasets: tuple[KnownDataset, ...] = ()
     scan_records: bool = True
     cache: bool = True
+    exclude: tuple[str, ...] = ()
+    baseline: frozenset[str] = frozenset()
     source: str | None = None
 
     def __hash__(self) -> int:
@@ -119,6 +124,7 @@ _TOP_KEYS = {
     "known-x-datasets",
     "scan-records",
     "cache",
+    "exclude",
 }
 _ALLOW_KEYS = {"dataset", "path", "revision", "reason", "expires", "rules"}
 _KNOWN_KEYS = {"dataset", "evidence", "source", "configs"}
@@ -258,6 +264,7 @@ def parse_config(table: Mapping[str, Any], where: str = "<config>") -> Guardrail
         known_x_datasets=tuple(_known_entry(where, i, e) for i, e in enumerate(raw_known)),
         scan_records=_expect(where, "scan-records", table.get("scan-records", True), bool, "true or false"),
         cache=_expect(where, "cache", table.get("cache", True), bool, "true or false"),
+        exclude=_str_list(where, "exclude", table["exclude"]) if "exclude" in table else (),
         source=where,
     )
 

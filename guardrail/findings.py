@@ -76,9 +76,13 @@ class Location:
     column: str | None = None
 
     def __str__(self) -> str:
+        # "line N" counts from 1 as editors do (cards, JSON Lines, CSV, text); "row N" counts
+        # from 0 as `datasets` does, and is shown only where no file line is known.
         parts: list[str] = []
         if self.path:
-            parts.append(f"{self.path}:{self.line}" if self.line else self.path)
+            parts.append(self.path)
+        if self.line:
+            parts.append(f"line {self.line}")
         if self.key:
             parts.append(f"key {self.key}")
         if self.section:
@@ -87,7 +91,7 @@ class Location:
             parts.append(f"config {self.config}")
         if self.split:
             parts.append(f"split {self.split}")
-        if self.row is not None:
+        if self.row is not None and not self.line:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
@@ -319,12 +323,36 @@ class TargetReport:
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """A finding recorded in a baseline file: known, accepted, identified by fingerprint."""
+
+    fingerprint: str
+    rule_id: str
+    target: str
+    location: str
+    evidence: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule_id": self.rule_id,
+            "target": self.target,
+            "location": self.location,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
 class Report:
-    """The result of one check over one or more targets."""
+    """The result of one check over one or more targets.
+
+    `stale_baseline` lists baseline entries that no finding of this run matched any more.
+    """
 
     targets: tuple[TargetReport, ...]
     fail_open: bool = False
     guardrail_version: str = __version__
+    stale_baseline: tuple[BaselineEntry, ...] = ()
 
     @property
     def blocked(self) -> tuple[TargetReport, ...]:
@@ -345,9 +373,12 @@ class Report:
         return sum(len(t.suppressed) for t in self.targets)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "guardrail_version": self.guardrail_version,
             "targets": [t.to_dict() for t in self.targets],
             "summary": {v.value: sum(1 for t in self.targets if t.verdict is v) for v in Verdict}
             | {"suppressed": self.suppressed_count},
         }
+        if self.stale_baseline:
+            out["stale_baseline"] = [e.to_dict() for e in self.stale_baseline]
+        return out

@@ -6,7 +6,8 @@ allowlist paths (resolved against the working directory and the config file's fo
 Rules of the decision, in order:
 1. A rule turned `off` suppresses its findings; other overrides change their severity.
 2. A matching, unexpired allowlist entry suppresses findings (and could-not-check
-   problems) with its reason; an expired one suppresses nothing and is reported.
+   problems) with its reason; an expired one suppresses nothing and is reported. A finding
+   whose fingerprint is in the baseline is suppressed as known (problems never are).
 3. Any `high` finding blocks. `medium` findings from two independent signal families
    (say, card prose and records) corroborate each other and block.
 4. Otherwise a problem (something could not be checked) gives `error`; any remaining
@@ -101,6 +102,8 @@ def decide(evidence: Evidence, config: GuardrailConfig, today: dt.date | None = 
         match = next((e for e in entries if not e.rules or finding.rule_id in e.rules), None)
         if match is not None:
             suppressed.append(Suppressed(finding, match.reason, "allowlist"))
+        elif finding.fingerprint in config.baseline:
+            suppressed.append(Suppressed(finding, "known: recorded in the baseline", "baseline"))
         else:
             kept.append(finding)
 

@@ -141,8 +141,11 @@ def test_pre_commit_hook_entry(tmp_path: Path, card: str, expected: int) -> None
     assert result.returncode == expected, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("card", "expected"), [(CLEAN_CARD, 0), (X_CARD, 1)])
-def test_action_check_step(tmp_path: Path, card: str, expected: int) -> None:
+@pytest.mark.parametrize(
+    ("card", "expected", "targets"),
+    [(CLEAN_CARD, 0, "README.md"), (X_CARD, 1, "README.md"), (X_CARD, 1, "*.md")],
+)
+def test_action_check_step(tmp_path: Path, card: str, expected: int, targets: str) -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "check")
     repo = tmp_path / "repo"
@@ -152,7 +155,7 @@ def test_action_check_step(tmp_path: Path, card: str, expected: int) -> None:
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "GUARDRAIL_TARGETS": "README.md",
+        "GUARDRAIL_TARGETS": targets,  # the action passes patterns through unexpanded
         "GUARDRAIL_CONFIG": "",
         "GUARDRAIL_SARIF": "guardrail.sarif",
         "GUARDRAIL_FAIL_OPEN": "false",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from guardrail.config import GuardrailConfig
@@ -63,10 +64,61 @@ def enforce(report: Report, context: str) -> None:
             configuration does not fail open.
     """
     if report.blocked:
-        raise GuardrailViolation(report, context, render_text)
+        raise violation_class(report)(report, context, render_text)
     warned = [t for t in report.targets if t.verdict in (Verdict.WARN, Verdict.ERROR)]
     if warned:
         logger.warning("guardrail warnings for %s:\n%s", context, _describe(warned))
+
+
+# Hub problems under which `datasets.load_dataset` raises DatasetNotFoundError; the other
+# `hub-*` problems (offline, timeout, network, server errors) are its ConnectionError.
+_NOT_FOUND_CODES = frozenset(
+    {
+        "hub-gated",
+        "hub-unauthorized",
+        "hub-not-found",
+        "hub-revision-not-found",
+        "hub-forbidden",
+        "hub-disabled",
+    }
+)
+
+
+def violation_class(report: Report) -> type[GuardrailViolation]:
+    """`GuardrailViolation`, or a subclass that is also the error `datasets` raises when the
+    only reason for blocking is that the Hub could not be reached or read.
+
+    Code written for `datasets.load_dataset` (`except ConnectionError`, `except
+    DatasetNotFoundError`) then keeps working with the drop-in.
+    """
+    blocked = report.blocked
+    codes = {p.code for t in blocked for p in t.problems}
+    unreadable_only = all(t.verdict is Verdict.ERROR and not t.findings for t in blocked)
+    if not codes or not unreadable_only or not all(c.startswith("hub-") for c in codes):
+        return GuardrailViolation
+    return _hub_violation(not_found=codes <= _NOT_FOUND_CODES)
+
+
+@cache
+def _hub_violation(not_found: bool) -> type[GuardrailViolation]:
+    if not_found:
+        from datasets.exceptions import DatasetNotFoundError
+
+        base: type[OSError] = DatasetNotFoundError
+    else:
+        base = ConnectionError
+
+    def __init__(self: Any, report: Report, context: str = "", render: Any = None) -> None:
+        GuardrailViolation.__init__(self, report, context, render)
+        # OSError.__new__ read our arguments as (errno, strerror, filename): not OS values.
+        self.errno = self.strerror = self.filename = None
+
+    name = "HubNotFoundViolation" if not_found else "HubUnreachableViolation"
+    return type(
+        name,
+        (GuardrailViolation, base),
+        {"__init__": __init__, "__str__": BaseException.__str__, "__module__": __name__},
+    )
 
 
 def _describe(targets: list[TargetReport]) -> str:

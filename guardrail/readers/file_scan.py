@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -30,6 +30,7 @@ from guardrail.readers import file_bounds as bounds
 from guardrail.readers import format_readers as rd
 from guardrail.readers import pool
 from guardrail.readers.file_types import DATA_SUFFIXES, PARQUET_SUFFIXES, TEXT_LIKE_SUFFIXES, data_suffix
+from guardrail.readers.line_numbers import row_lines
 from guardrail.readers.pool import Part, PartResult
 from guardrail.readers.textchunks import Chunk, Recoded, chunks, sampled_blocks, utf_encoding
 from guardrail.scan.progress import Progress
@@ -248,6 +249,37 @@ def scan_files(
             result = _scan_file(f, scanner, budget, _seed(config, f), bar, sifted)
             finish_file(f, scanner, [result], scanner.rows_scanned - before, sampled=budget is not None)
     return scanner.evidence(target, mode="sample" if sample else "full")
+
+
+def with_file_lines(evidence: Evidence, files: Sequence[DataFile]) -> Evidence:
+    """Give record findings in line-based files the file line of their row (see line_numbers).
+
+    Applied by the sources that own the files (and the Ray engine), after the scan, so every
+    engine's scan of the same rows stays identical and places lines the same way.
+    """
+    by_display = {f.display: f for f in files}
+    wanted: dict[str, set[int]] = {}
+    for finding in evidence.findings:
+        loc = finding.location
+        if loc.path in by_display and loc.row is not None and loc.line is None:
+            wanted.setdefault(loc.path, set()).add(loc.row)
+    if not wanted:
+        return evidence
+    lines: dict[str, dict[int, int]] = {}
+    for display, rows in wanted.items():
+        f = by_display[display]
+        try:
+            lines[display] = row_lines(
+                data_suffix(f.path) or "", rows, partial(_open, f), f.path.stat().st_size
+            )
+        except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile):
+            lines[display] = {}  # the scan already reported what could not be read
+    placed = []
+    for finding in evidence.findings:
+        loc = finding.location
+        line = lines.get(loc.path or "", {}).get(loc.row) if loc.row is not None else None
+        placed.append(replace(finding, location=replace(loc, line=line)) if line else finding)
+    return replace(evidence, findings=tuple(placed))
 
 
 def _scan_part(

@@ -14,10 +14,13 @@ class ReportOptions:
     """Rendering options.
 
     Args:
-        color: ANSI colours, for a terminal (the CLI sets it on a TTY unless NO_COLOR is set).
+        color: ANSI colours, for a terminal (the CLI decides from `--color`, the terminal,
+            NO_COLOR, FORCE_COLOR and TERM=dumb).
+        quiet: Text only: show just the targets that did not pass (`-q`).
     """
 
     color: bool = False
+    quiet: bool = False
 
 
 PLAIN = ReportOptions()

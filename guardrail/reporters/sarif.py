@@ -1,15 +1,36 @@
-"""SARIF 2.1.0 for code scanning: one rule per detector rule, results at card lines."""
+"""SARIF 2.1.0 for code scanning: one rule per detector rule, every result placed in a file.
+
+GitHub code scanning shows a result only with a physical location and a `startLine`, so
+every finding has one: the card or file line where known, else line 1 of the file with the
+dataset row in a logical location and the result's properties. Could-not-check problems are
+results too (level `error`, rule `could-not-check`): a run that read nothing must not look
+clean in the code-scanning view.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from guardrail.findings import Finding, Report, Severity
+from guardrail._project import HOME_URL
+from guardrail.findings import Finding, Problem, Report, Severity, TargetReport
 from guardrail.reporters.options import PLAIN, ReportOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+PROBLEM_RULE: dict[str, object] = {
+    "id": "could-not-check",
+    "name": "could-not-check",
+    "shortDescription": {"text": "A target could not be checked, so nothing can be said about it."},
+    "fullDescription": {
+        "text": "guardrail could not read the target (unreachable or gated Hub repo, unreadable file, "
+        "a format it does not read, or a guardrail bug). It fails closed: the target blocks unless "
+        "the configuration fails open."
+    },
+    "help": {"text": "Follow the 'To proceed' advice in the result message."},
+    "defaultConfiguration": {"level": "error"},
+    "properties": {"tags": ["x-content", "could-not-check"]},
+}
 
 
 def _uri(path: str) -> str:
@@ -17,18 +38,61 @@ def _uri(path: str) -> str:
     return p.as_posix() if not p.is_absolute() else p.as_uri()
 
 
-def _location(f: Finding, target: str) -> dict[str, object]:
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _physical(path: str, line: int | None) -> dict[str, object]:
+    return {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": line or 1}}
+
+
+def _finding_location(f: Finding, target: str) -> dict[str, object]:
     loc = f.location
-    if loc.path and not (loc.path == target and "/" in target and not Path(target).exists()):
-        physical: dict[str, object] = {"artifactLocation": {"uri": _uri(loc.path)}}
-        if loc.line:
-            physical["region"] = {"startLine": loc.line}
-        out: dict[str, object] = {"physicalLocation": physical}
-    else:
-        out = {}
-    logical = str(loc)
-    out["logicalLocations"] = [{"fullyQualifiedName": f"{target}: {logical}", "kind": "resource"}]
-    return out
+    path = loc.path if loc.path else target
+    return {
+        "physicalLocation": _physical(path, loc.line),
+        "logicalLocations": [{"fullyQualifiedName": f"{target}: {loc}", "kind": "resource"}],
+    }
+
+
+def _finding_result(f: Finding, t: TargetReport, index: dict[str, int]) -> dict[str, object]:
+    loc = f.location
+    props: dict[str, object] = {"target": t.target, "verdict": t.verdict.value, "family": f.family.value}
+    props.update({k: v for k, v in loc.to_dict().items() if k in ("config", "split", "row", "column", "key")})
+    return {
+        "ruleId": f.rule_id,
+        "ruleIndex": index.get(f.rule_id, -1),
+        "level": _LEVELS[f.severity],
+        "message": {
+            "text": f"{_sentence(f.message)} Evidence: {_sentence(f.evidence)} "
+            f"Verdict for {t.target}: {t.verdict.value}."
+        },
+        "locations": [_finding_location(f, t.target)],
+        "partialFingerprints": {"guardrailFingerprint/v1": f.fingerprint},
+        "properties": props,
+    }
+
+
+def _problem_result(p: Problem, t: TargetReport, index: int) -> dict[str, object]:
+    text = f"Could not check {t.target} ({p.code}): {_sentence(p.message)}"
+    if p.hint:
+        text += f" To proceed: {_sentence(p.hint)}"
+    path = t.resolved.get("path") or t.target
+    return {
+        "ruleId": PROBLEM_RULE["id"],
+        "ruleIndex": index,
+        "level": "error",
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": _physical(path if Path(path).exists() else t.target, None),
+                "logicalLocations": [{"fullyQualifiedName": t.target, "kind": "resource"}],
+            }
+        ],
+        "partialFingerprints": {"guardrailFingerprint/v1": f"problem:{t.target}:{p.code}"},
+        "properties": {"target": t.target, "verdict": t.verdict.value, "code": p.code},
+    }
 
 
 def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
@@ -36,7 +100,7 @@ def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
 
     rule_ids = sorted(RULES)
     index = {rid: i for i, rid in enumerate(rule_ids)}
-    rules = [
+    rules: list[dict[str, object]] = [
         {
             "id": r.rule_id,
             "name": r.name,
@@ -48,31 +112,14 @@ def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
         }
         for r in (RULES[rid] for rid in rule_ids)
     ]
-    results = []
+    rules.append(PROBLEM_RULE)
+    results: list[dict[str, object]] = []
     notifications = []
     for t in report.targets:
-        for f in t.findings:
-            results.append(
-                {
-                    "ruleId": f.rule_id,
-                    "ruleIndex": index.get(f.rule_id, -1),
-                    "level": _LEVELS[f.severity],
-                    "message": {
-                        "text": f"{f.message} Evidence: {f.evidence} (target {t.target}, verdict {t.verdict.value})"
-                    },
-                    "locations": [_location(f, t.target)],
-                    "partialFingerprints": {"guardrailFingerprint/v1": f.fingerprint},
-                }
-            )
+        results.extend(_finding_result(f, t, index) for f in t.findings)
         for p in t.problems:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {
-                        "text": f"{t.target}: could not check ({p.code}): {p.message} {p.hint}".strip()
-                    },
-                }
-            )
+            results.append(_problem_result(p, t, len(rules) - 1))
+            notifications.append({"level": "error", "message": results[-1]["message"]})
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -82,7 +129,7 @@ def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
                     "driver": {
                         "name": "guardrail",
                         "version": report.guardrail_version,
-                        "informationUri": "https://github.com/guardrail-dev/guardrail",
+                        "informationUri": HOME_URL,
                         "rules": rules,
                     }
                 },

@@ -18,6 +18,11 @@ def _paint(text: str, verdict: Verdict, color: bool) -> str:
     return f"{_COLORS[verdict]}{text}{_RESET}" if color else text
 
 
+def _indented(text: str, prefix: str) -> str:
+    first, *rest = [line for line in text.splitlines() if line.strip()] or [""]
+    return "\n".join([first, *(prefix + line.strip() for line in rest)])
+
+
 def _target_lines(t: TargetReport, color: bool) -> list[str]:
     lines = [f"{_paint(t.verdict.value.upper(), t.verdict, color)}  {t.target}"]
     pins = ", ".join(f"{k} {v}" for k, v in t.resolved.items() if k in ("repo_id", "commit", "config"))
@@ -36,9 +41,10 @@ def _target_lines(t: TargetReport, color: bool) -> list[str]:
             lines.append(f"        configs: {', '.join(f.configs)}")
         lines.append(f"        evidence: {f.evidence}")
     for p in t.problems:
-        lines.append(f"    could not check ({p.code}): {p.message}")
+        # Library messages (huggingface_hub's 404 text) span lines: keep them inside the target.
+        lines.append(_indented(f"    could not check ({p.code}): {p.message}", "        "))
         if p.hint:
-            lines.append(f"        to proceed: {p.hint}")
+            lines.append(_indented(f"        to proceed: {p.hint}", "        "))
     for s in t.suppressed:
         item = s.item
         label = getattr(item, "rule_id", None) or getattr(item, "code", "")
@@ -48,11 +54,23 @@ def _target_lines(t: TargetReport, color: bool) -> list[str]:
 
 
 def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
-    """Render `report` for a terminal; `options.color` adds ANSI colours."""
-    color = options.color
+    """Render `report` for a terminal.
+
+    `options.color` adds ANSI colours (the CLI decides from the terminal, NO_COLOR and
+    FORCE_COLOR); `options.quiet` shows only the targets that did not pass, and nothing at all
+    when every one did.
+    """
+    color, quiet = options.color, options.quiet
     lines: list[str] = []
-    for t in report.targets:
+    shown = [t for t in report.targets if not (quiet and t.verdict is Verdict.PASS)]
+    if quiet and not shown and not report.stale_baseline:
+        return ""
+    for t in shown:
         lines.extend(_target_lines(t, color))
+    for e in report.stale_baseline:
+        lines.append(
+            f"baseline entry no longer found: {e.rule_id} in {e.target} at {e.location} ({e.fingerprint})"
+        )
     counts = {v: sum(1 for t in report.targets if t.verdict is v) for v in Verdict}
     summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     lines.append("")

@@ -28,8 +28,9 @@ class DataFileSource:
                 scan=ScanInfo("none"),
                 resolved=resolved,
             )
-        from guardrail.readers.file_scan import DataFile, scan_files
+        from guardrail.readers.file_scan import DataFile, scan_files, with_file_lines
 
         file = DataFile(self.path, self.target)
         evidence = scan_files([file], ctx.config, target=self.target, progress=ctx.progress)
+        evidence = with_file_lines(evidence, [file])
         return evidence.merge(Evidence(target=self.target, resolved=resolved))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,23 +51,27 @@ class FolderSource:
                     notes=("records not scanned (--no-records / scan-records = false)",),
                 )
             )
-        from guardrail.readers.file_scan import scan_files
+        from guardrail.readers.file_scan import scan_files, with_file_lines
 
-        files, plan = self.record_plan()
+        files, plan = self.record_plan(ctx.config.exclude)
         if not files:
             return plan
-        return plan.merge(scan_files(files, ctx.config, target=self.target, progress=ctx.progress))
+        scanned = scan_files(files, ctx.config, target=self.target, progress=ctx.progress)
+        return plan.merge(with_file_lines(scanned, files))
 
-    def record_plan(self) -> tuple[list[DataFile], Evidence]:
+    def record_plan(self, exclude: tuple[str, ...] = ()) -> tuple[list[DataFile], Evidence]:
         """The data files to scan, and the evidence for every file that is not scanned.
 
         Every engine (local, Ray) scans these files, so a folder is accounted for the same way
-        whichever reads it.
+        whichever reads it. Files matching an `exclude` glob are left out and counted in a note.
         """
         from guardrail.readers.file_scan import DataFile
         from guardrail.readers.folder_layout import folder_files
 
         inv = inventory(self.path)
+        skipped = 0
+        if exclude:
+            inv, skipped = _without_excluded(inv, self.path, self.target, exclude)
         notes: list[str] = []
         if inv.special:
             # datasets would open a FIFO README.md and wait forever: resolve without it.
@@ -82,10 +87,32 @@ class FolderSource:
                 + listed(extra, self.path)
             )
         files += [DataFile(p, str(Path(self.target) / p.relative_to(self.path))) for p in extra]
+        if exclude:
+            from guardrail.globs import excluded
+
+            kept = [f for f in files if not excluded(f.display, exclude)]
+            skipped += len(files) - len(kept)
+            files = kept
+        if skipped:
+            notes.append(f"{skipped} file(s) skipped by exclude patterns")
         if not files:
             notes.append("no data files in this folder; judged on its card alone")
         accounted = _accounting(inv, self.path, self.target)
         return files, accounted.merge(Evidence(target=self.target, notes=tuple(notes)))
+
+
+def _without_excluded(
+    inv: Inventory, folder: Path, target: str, exclude: tuple[str, ...]
+) -> tuple[Inventory, int]:
+    """`inv` without the files an exclude glob names (matched as `target/relative/path`)."""
+    from guardrail.globs import excluded
+
+    def keep(paths: list[Path]) -> list[Path]:
+        return [p for p in paths if not excluded(str(Path(target) / p.relative_to(folder)), exclude)]
+
+    readable, unreadable, other = keep(inv.readable), keep(inv.unreadable), keep(inv.other)
+    gone = len(inv.unreadable) - len(unreadable) + len(inv.other) - len(other)
+    return dataclasses.replace(inv, readable=readable, unreadable=unreadable, other=other), gone
 
 
 def _isolated(target: str, part: str, gather: Callable[[], Evidence]) -> Evidence:

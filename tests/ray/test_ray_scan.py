@@ -91,7 +91,7 @@ def test_missing_ray_says_how_to_install(
     code = main(["check", "--engine", "ray", str(corpus / "data" / "part-1.jsonl")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "pip install 'guardrail[ray]'" in err
+    assert "pip install 'x-content-guardrail[ray]'" in err
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from guardrail._project import install_hint
 from guardrail.config import GuardrailConfig
 from guardrail.errors import GuardrailError
 from guardrail.findings import Evidence, Report
@@ -35,7 +36,7 @@ from guardrail.integrations.ray.partials import Partial, merge_in_order
 from guardrail.integrations.ray.tasks import PARTIAL_COLUMN, scan_batch, scan_file_rows
 from guardrail.scan.scanner import RecordScanner
 
-INSTALL_HINT = "pip install 'guardrail[ray]'"
+INSTALL_HINT = install_hint("ray")
 
 
 class RayNotInstalledError(GuardrailError, ImportError):

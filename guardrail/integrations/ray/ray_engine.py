@@ -45,16 +45,16 @@ def init_ray(progress: bool = False) -> None:
 
 def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Evidence:
     from guardrail.integrations.ray.distributed_scan import scan_files
-    from guardrail.readers.file_scan import DataFile
+    from guardrail.readers.file_scan import DataFile, with_file_lines
 
     if isinstance(source, DataFileSource):
         files, plan = [DataFile(source.path, source.target)], Evidence(target=source.target)
     else:
         # The same accounting as the local engine: every file scanned, listed or refused.
-        files, plan = source.record_plan()
+        files, plan = source.record_plan(ctx.config.exclude)
         if not files:
             return plan
-    return plan.merge(scan_files(files, ctx.config, target=source.target))
+    return plan.merge(with_file_lines(scan_files(files, ctx.config, target=source.target), files))
 
 
 def _gather(target: str, ctx: CheckContext) -> Evidence:

@@ -1,0 +1,41 @@
+"""Optional extras: importing what needs one that is missing names the extra to install."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def _import_without(module: str, statement: str) -> subprocess.CompletedProcess[str]:
+    # sys.modules[name] = None makes `import name` fail as if it were not installed.
+    code = f"import sys; sys.modules[{module!r}] = None\n{statement}"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_callback_without_transformers_names_the_extra() -> None:
+    result = _import_without("transformers", "from guardrail import GuardrailCallback")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: guardrail.GuardrailCallback needs")
+    assert "pip install 'x-content-guardrail[transformers]'" in last
+
+
+def test_core_and_cli_import_without_the_extras() -> None:
+    code = "import guardrail, guardrail.cli, guardrail.engine; guardrail.check; print('ok')"
+    for missing in ("transformers", "torch", "ray"):
+        result = _import_without(missing, code)
+        assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_every_declared_extra_is_used() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    source = "\n".join(p.read_text() for p in (ROOT / "guardrail").rglob("*.py"))
+    imports = {"transformers": "transformers", "ray": "ray", "dev": None}
+    assert set(extras) == set(imports)
+    for extra, module in imports.items():
+        if module is not None:
+            assert f"import {module}" in source or f"from {module}" in source, extra
