@@ -16,7 +16,7 @@ from typing import Any
 
 from guardrail.cache import CheckCache, file_digest
 from guardrail.config import GuardrailConfig
-from guardrail.engine import run_checks
+from guardrail.engine import run_checks, within_deadline
 from guardrail.findings import Evidence, Report
 from guardrail.readers.file_scan import DataFile
 from guardrail.sources.context import CheckContext
@@ -24,7 +24,12 @@ from guardrail.sources.context import CheckContext
 
 def check_cached(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = False) -> Report:
     """`guardrail.check`, reusing cached record scans of unchanged local data."""
-    return run_checks(targets, CheckContext(config=config, progress=progress), gather_cached)
+    return run_checks(targets, CheckContext(config=config, progress=progress), _gather_within_deadline)
+
+
+def _gather_within_deadline(target: str, ctx: CheckContext) -> Evidence:
+    # The same per-target deadline as `engine.check`: the cache must not lift the bound.
+    return within_deadline(target, ctx.config.target_timeout, lambda: gather_cached(target, ctx))
 
 
 def gather_cached(target: str, ctx: CheckContext) -> Evidence:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_ray_scan import ray_local  # noqa: F401  (the module's local Ray)
 
 from guardrail.cli import main
 
@@ -21,7 +20,7 @@ X = "RT @plotholder: https://x.com/plotholder/status/1789012345678901234"
 
 
 def test_folder_accounting_is_the_same_on_ray(
-    ray_local: Any,  # noqa: F811
+    ray_local: Any,  # the session's local Ray (tests/ray/conftest.py)
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
