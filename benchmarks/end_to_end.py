@@ -199,7 +199,8 @@ class Run:
 
 
 def run_cli(args: list[str], cwd: Path) -> Run:
-    cmd = [sys.executable, "-c", _WRAPPER, *GUARDRAIL, "check", "--format", "json", *args]
+    # --no-cache: every run must scan; a cached result would time a file hash, not the scan.
+    cmd = [sys.executable, "-c", _WRAPPER, *GUARDRAIL, "check", "--no-cache", "--format", "json", *args]
     got = json.loads(subprocess.run(cmd, cwd=cwd, capture_output=True, check=True).stdout)
     out = got["out"]
     return Run(got["wall"], got["cpu"], got["rss"], json.loads(out) if out.strip() else {})

@@ -12,14 +12,16 @@ the commit needs a Hub request, and their record scan is a bounded sample alread
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrail.cache import CheckCache, file_digest
 from guardrail.config import GuardrailConfig
 from guardrail.engine import run_checks, within_deadline
 from guardrail.findings import Evidence, Report
-from guardrail.readers.file_scan import DataFile
 from guardrail.sources.context import CheckContext
+
+if TYPE_CHECKING:
+    from guardrail.readers.file_scan import DataFile
 
 
 def check_cached(targets: Iterable[str], config: GuardrailConfig, *, progress: bool = False) -> Report:
@@ -34,7 +36,6 @@ def _gather_within_deadline(target: str, ctx: CheckContext) -> Evidence:
 
 def gather_cached(target: str, ctx: CheckContext) -> Evidence:
     """Gather one target's evidence; a local target's records come from the cache when unchanged."""
-    from guardrail.readers.folder_layout import folder_files
     from guardrail.sources import resolve
     from guardrail.sources.data_file import DataFileSource
     from guardrail.sources.folder import FolderSource
@@ -44,11 +45,15 @@ def gather_cached(target: str, ctx: CheckContext) -> Evidence:
     if not store.enabled or not ctx.config.scan_records:
         return source.gather(ctx)
     if isinstance(source, DataFileSource):
+        # Imported here, not at the top: a card-only check (pre-commit) must not load pyarrow.
+        from guardrail.readers.file_scan import DataFile
+
         key = files_key([DataFile(source.path, target)], ctx.config)
         return store.through("local-files", key, target, lambda: source.gather(ctx))
     if isinstance(source, FolderSource):
-        files, _ = folder_files(source.path, target)
-        # The folder's record half (`_records`) is what a cache hit replaces; its card is re-read.
+        # Keyed by every file the folder's record scan reads (its plan), not only the files
+        # `datasets` would pick; the card half is re-read every time.
+        files, _ = source.record_plan(ctx.config.exclude)
         records = store.through(
             "local-files", files_key(files, ctx.config), target, lambda: source._records(ctx)
         )

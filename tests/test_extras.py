@@ -39,3 +39,16 @@ def test_every_declared_extra_is_used() -> None:
     for extra, module in imports.items():
         if module is not None:
             assert f"import {module}" in source or f"from {module}" in source, extra
+
+
+def test_a_card_check_loads_no_arrow(tmp_path: Path) -> None:
+    # The pre-commit hook checks README.md on every commit: start-up time is the cost.
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# Notes\n\nGarden notes.\n")
+    code = (
+        "import sys\nfrom guardrail.cli import main\n"
+        f"code = main(['check', {str(card)!r}])\n"
+        "print(code, sorted(m for m in ('pyarrow', 'numpy', 'hyperscan', 'datasets') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
