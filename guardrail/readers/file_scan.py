@@ -270,9 +270,9 @@ def with_file_lines(evidence: Evidence, files: Sequence[DataFile]) -> Evidence:
         f = by_display[display]
         try:
             lines[display] = row_lines(
-                data_suffix(f.path) or "", rows, partial(_open, f), f.path.stat().st_size
+                data_suffix(f.path) or "", rows, partial(_open_text, f), f.path.stat().st_size
             )
-        except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile):
+        except UNREADABLE:
             lines[display] = {}  # the scan already reported what could not be read
     placed = []
     for finding in evidence.findings:

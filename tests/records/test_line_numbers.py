@@ -49,3 +49,9 @@ def test_parquet_rows_keep_their_row_and_no_line(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pq.write_table(pa.table({"text": ["a", "b", LINK]}), path)
     assert _where(path) == [(2, None)]
+
+
+def test_utf16_files_are_placed_on_their_decoded_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "a"}\n\n{"text": "' + LINK + '"}\n', encoding="utf-16")
+    assert _where(path) == [(1, 3)]
