@@ -230,11 +230,16 @@ def check_line(pending_bytes: int, line: int) -> None:
         LimitExceeded: code `line-too-long`, naming the line.
     """
     if pending_bytes > MAX_LINE_BYTES:
-        raise LimitExceeded(
-            "line-too-long",
-            f"{f'line {line}' if line else 'a line'} is longer than {MAX_LINE_BYTES / 2**20:.0f} MiB without ending; "
-            "it and the rest of the file were not read",
-        )
+        raise line_too_long(line)
+
+
+def line_too_long(line: int) -> LimitExceeded:
+    """The refusal of line `line` (0: unknown), longer than `MAX_LINE_BYTES`."""
+    return LimitExceeded(
+        "line-too-long",
+        f"{f'line {line}' if line else 'a line'} is longer than {MAX_LINE_BYTES / 2**20:.0f} MiB without ending; "
+        "it and the rest of the file were not read",
+    )
 
 
 def check_parquet(metadata: Any) -> None:

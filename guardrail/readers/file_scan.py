@@ -178,8 +178,10 @@ def _batches(
             )
         return rd.json_document_batches(fh, rep, f.display)
     quotes = fmt in (".csv", ".tsv")
+    is_text = fmt == ".txt" or fmt in TEXT_LIKE_SUFFIXES
     if budget is None:
-        stream: Iterator[Chunk] = chunks(fh, quotes=quotes, line=line)
+        sift_as = None if quotes or not sifted else "text" if is_text else "json"
+        stream: Iterator[Chunk] = chunks(fh, quotes=quotes, line=line, sift_as=sift_as)
     elif not seekable:  # compressed or re-encoded: not seekable by byte offset
         stream = _bernoulli(chunks(fh, quotes=quotes, size=1 << 20), budget / f.estimated_bytes, seed)
     else:
@@ -190,7 +192,7 @@ def _batches(
         if budget is not None:
             header = rd.parse_header(fh.readline(), delimiter) if seekable else None
         return rd.csv_batches(stream, rep, delimiter, header, sifted=sifted)
-    if fmt == ".txt" or fmt in TEXT_LIKE_SUFFIXES:
+    if is_text:
         return rd.text_batches(stream, rep, sifted=sifted)
     return rd.jsonl_batches(stream, rep, sifted=sifted)
 
@@ -448,5 +450,16 @@ class _Limited(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         n = self._left if size is None or size < 0 else min(size, self._left)
         data = self._f.read(n)
+        self._left -= len(data)
+        return data
+
+    def byte_range(self) -> tuple[int, int, int]:
+        """(descriptor, start, stop) of the range, for reading it by offset (`textchunks`)."""
+        at = self._f.tell()
+        return self._f.fileno(), at, at + self._left
+
+    def readline(self, size: int | None = -1) -> bytes:
+        n = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._f.readline(n)
         self._left -= len(data)
         return data

@@ -138,13 +138,20 @@ SIFT_HOLD_BYTES = 64 << 20
 _BOM = "\ufeff".encode()
 
 
+def _sift(chunk: Chunk, fmt: str) -> Sift | None:
+    """The chunk's candidate lines, worked out while reading if they were; None: parse it whole."""
+    if chunk.sifted:
+        return chunk.sift
+    return sift(chunk.data, fmt) if chunk.first_line is not None else None
+
+
 def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False) -> Batches:
     row = 0
     held: list[tuple[Chunk, Sift]] = []
     held_bytes = 0
     for chunk in chunks:
         rep.bad_utf8(chunk)
-        s = sift(chunk.data, "json") if sifted and chunk.first_line is not None else None
+        s = _sift(chunk, "json") if sifted else None
         if s is not None:
             held.append((chunk, s))
             held_bytes += len(chunk.data)
@@ -384,7 +391,7 @@ def text_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False
     row = 0
     for chunk in chunks:
         rep.bad_utf8(chunk)
-        s = sift(chunk.data, "text") if sifted and chunk.first_line is not None else None
+        s = _sift(chunk, "text") if sifted else None
         if s is not None:
             lines = _text_lines(b"\n".join(s.text))
             parsed = pa.table({"text": pa.array(lines, pa.large_string())}) if lines else None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from guardrail.readers import newlines
 from guardrail.scan.matcher import matcher
 
 JSON_TRIGGERS = (
@@ -65,16 +66,12 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
     if fmt == "csv" and (columns < 2 or b'"' in data):
         return None
     spans = matcher().line_spans(data, JSON_TRIGGERS if fmt == "json" else ())
-    index: list[int] = []
-    line, pos = 0, 0
-    for start, _ in spans:  # one pass of line counting, in pieces
-        line += data.count(b"\n", pos, start)
-        pos = start
-        index.append(line)
-    lines = line + data.count(b"\n", pos) + (0 if data.endswith(b"\n") else 1)
-    idx = np.asarray(index, dtype=np.int64)
+    ends = newlines.positions(data)
+    lines = len(ends) + (0 if data.endswith(b"\n") else 1)
+    # The line of a span is the number of line ends before its start.
+    idx = np.searchsorted(ends, np.array([s for s, _ in spans], dtype=np.int64)).astype(np.int64)
     if fmt == "csv":
-        starts_a, stops_a = _bounds(data)
+        starts_a, stops_a = _bounds(data, ends)
         ragged = _ragged(data, starts_a, stops_a, columns, delimiter)
         if ragged.size:
             idx = np.union1d(idx, ragged)
@@ -82,9 +79,8 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
     return Sift(lines, idx, [data[s:e] for s, e in spans])
 
 
-def _bounds(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Start and stop (line end excluded) of every line."""
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+def _bounds(data: bytes, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop (line end excluded) of every line, from the line ends' offsets."""
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(data)]))
     if data.endswith(b"\n"):

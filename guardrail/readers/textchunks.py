@@ -8,12 +8,21 @@ stay whole); a chunk grows past its target only to finish one very long line.
 from __future__ import annotations
 
 import io
+import os
 import random
-from collections.abc import Iterator
+import stat
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
-from guardrail.readers.file_bounds import MAX_LINE_BYTES, check_line
+import numpy as np
+
+from guardrail.readers import newlines
+from guardrail.readers.file_bounds import MAX_LINE_BYTES, check_line, line_too_long
+from guardrail.readers.linefilter import Sift, sift
 
 CHUNK_BYTES = 8 * 1024 * 1024
 SAMPLE_BLOCK_BYTES = 256 * 1024
@@ -27,18 +36,22 @@ class Chunk:
         data: The bytes, valid UTF-8, ending at a line end (or the end of the file).
         first_line: 1-based line number of the first line, or None in a sampled block.
         bad_utf8_line: 1-based line of the first invalid UTF-8 byte, if bytes were replaced.
+        sifted: Whether `sift` was worked out while reading (it may still be None: the
+            chunk must then be parsed whole).
+        sift: The chunk's candidate lines (`linefilter.sift`), when `sifted`.
     """
 
     data: bytes
     first_line: int | None
     bad_utf8_line: int | None = None
+    sifted: bool = False
+    sift: Sift | None = None
 
 
 def _valid_utf8(data: bytes) -> bool:
     """Arrow's SIMD validator: several times faster than decoding, and makes no copy."""
     if data.isascii():
         return True
-    import numpy as np
     import pyarrow as pa
 
     offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
@@ -49,16 +62,30 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
-def _clean(data: bytes, first_line: int | None) -> Chunk:
+def _repaired(data: bytes) -> tuple[bytes, int | None]:
+    """`data` with invalid UTF-8 replaced, and the 0-based line (within `data`) of the first bad byte."""
     if _valid_utf8(data):
-        return Chunk(data, first_line)
+        return data, None
     try:
         data.decode("utf-8")
-        return Chunk(data, first_line)
+        return data, None
     except UnicodeDecodeError as exc:
-        line = None if first_line is None else first_line + data.count(b"\n", 0, exc.start)
-        fixed = data.decode("utf-8", "replace").encode("utf-8")
-        return Chunk(fixed, first_line, line if line is not None else 0)
+        return data.decode("utf-8", "replace").encode("utf-8"), data.count(b"\n", 0, exc.start)
+
+
+def _clean(data: bytes, first_line: int | None) -> Chunk:
+    fixed, bad = _repaired(data)
+    if bad is None:
+        return Chunk(data, first_line)
+    return Chunk(fixed, first_line, first_line + bad if first_line is not None else 0)
+
+
+class _LongLine(Exception):
+    """A line past the cap: `pending` bytes so far, after `before` line ends of unyielded data."""
+
+    def __init__(self, pending: int, before: int) -> None:
+        super().__init__(pending, before)
+        self.pending, self.before = pending, before
 
 
 def _cut(buf: bytes, quotes: bool) -> int:
@@ -69,8 +96,27 @@ def _cut(buf: bytes, quotes: bool) -> int:
     return cut + 1 if cut >= 0 else -1
 
 
-def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES, line: int = 1) -> Iterator[Chunk]:
-    """Read `f` to the end in newline-aligned chunks of about `size` bytes (`f` starts at `line`)."""
+def _pieces(f: BinaryIO, size: int) -> Iterator[bytes]:
+    """Newline-aligned pieces of about `size` bytes: read, then finish the last line.
+
+    One copy per piece (the read, plus the short line's completion), where cutting at the
+    last line end and carrying the rest over copies every piece twice more.
+    """
+    while True:
+        data = f.read(size)
+        if not data:
+            return
+        if not data.endswith(b"\n"):
+            pending = len(data) - data.rfind(b"\n") - 1
+            rest = f.readline(MAX_LINE_BYTES + 1 - pending) if pending <= MAX_LINE_BYTES else b""
+            if pending + len(rest.removesuffix(b"\n")) > MAX_LINE_BYTES:
+                raise _LongLine(pending + len(rest), data.count(b"\n"))
+            data += rest
+        yield data
+
+
+def _quoted_pieces(f: BinaryIO, size: int) -> Iterator[bytes]:
+    """Newline-aligned pieces cut only where CSV quotes are balanced (quoted values may span lines)."""
     pending: list[bytes] = []
     pending_len = 0
     while True:
@@ -84,14 +130,17 @@ def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES, line: 
                 # A line carried over from the last read: join only once it ends, never on
                 # every read (that made a long line quadratic); give up on it past the cap.
                 ends = data.find(b"\n")
-                check_line(pending_len - len(data) + ends if ends >= 0 else pending_len, line)
+                reached = pending_len - len(data) + ends if ends >= 0 else pending_len
+                if reached > MAX_LINE_BYTES:
+                    raise _LongLine(reached, 0)
                 if ends < 0:
                     continue
             buf = b"".join(pending)
             # An unbalanced quote must not make the whole file one chunk.
-            cut = _cut(buf, quotes and pending_len < 8 * size)
+            cut = _cut(buf, pending_len < 8 * size)
             if cut <= 0:  # one line longer than a chunk: keep reading until it ends
-                check_line(len(buf), line)
+                if len(buf) > MAX_LINE_BYTES:
+                    raise _LongLine(len(buf), 0)
                 pending, pending_len = [buf], len(buf)
                 continue
             head, tail = buf[:cut], buf[cut:]
@@ -99,12 +148,166 @@ def chunks(f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES, line: 
         else:
             head = b"".join(pending)
             pending = []
-            check_line(len(head) - head.rfind(b"\n") - 1, line + head.count(b"\n"))
+            last = len(head) - head.rfind(b"\n") - 1
+            if last > MAX_LINE_BYTES:
+                raise _LongLine(last, head.count(b"\n"))
         if head:
-            yield _clean(head, line)
-            line += head.count(b"\n")
+            yield head
         if not data:
             return
+
+
+def chunks(
+    f: BinaryIO, *, quotes: bool = False, size: int = CHUNK_BYTES, line: int = 1, sift_as: str | None = None
+) -> Iterator[Chunk]:
+    """Read `f` to the end in newline-aligned chunks of about `size` bytes (`f` starts at `line`).
+
+    Args:
+        f: A binary stream.
+        quotes: Cut only where CSV quotes are balanced.
+        size: About how many bytes a chunk holds.
+        line: The line number `f` starts at.
+        sift_as: "json" or "text": also sift each chunk for candidate lines, on worker
+            threads (see `linefilter.sift`). A regular file is then read by byte range on
+            those threads too, so this thread only hands out the work.
+    """
+    if sift_as is not None:
+        span = None if quotes else _byte_range(f)
+        if span is not None:
+            yield from _sifted(_ranges(*span, size), line, sift_as)
+        else:
+            pieces = _quoted_pieces(f, size) if quotes else _pieces(f, size)
+            yield from _sifted((partial(_given, piece) for piece in pieces), line, sift_as)
+        return
+    try:
+        for piece in _quoted_pieces(f, size) if quotes else _pieces(f, size):
+            yield _clean(piece, line)
+            line += newlines.count(piece)
+    except _LongLine as exc:
+        raise line_too_long(line + exc.before) from None
+
+
+def _given(piece: bytes) -> bytes:
+    return piece
+
+
+def _byte_range(f: BinaryIO) -> tuple[int, int, int] | None:
+    """(descriptor, start, stop) of what is left to read of a regular file; None for a stream."""
+    range_of = getattr(f, "byte_range", None)
+    if callable(range_of):
+        return range_of()
+    if isinstance(f, io.BufferedReader) and isinstance(f.raw, io.FileIO):
+        fd = f.fileno()
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):
+            return fd, f.tell(), info.st_size
+    return None
+
+
+def _ranges(fd: int, lo: int, hi: int, size: int) -> Iterator[Callable[[], bytes]]:
+    """Readers of the lines starting in each `size`-byte range of `[lo, hi)`, in order."""
+    for at in range(lo, hi, size):
+        yield partial(_read_range, fd, at, min(at + size, hi), lo, hi)
+
+
+LINE_SEARCH_BYTES = 1 << 16
+
+
+def _line_start(fd: int, at: int, lo: int, hi: int) -> int:
+    """The first offset at or after `at` where a line starts (`hi` if none does)."""
+    if at <= lo or at >= hi:
+        return min(max(at, lo), hi)
+    pos = at - 1  # a line starts at `at` if the byte before it ends one
+    while pos < hi:
+        window = os.pread(fd, LINE_SEARCH_BYTES, pos)
+        if not window:
+            break
+        end = window.find(b"\n")
+        if end >= 0:
+            return min(pos + end + 1, hi)
+        pos += len(window)
+        if pos - at > MAX_LINE_BYTES:
+            raise _LongLine(pos - at, 0)
+    return hi
+
+
+def _read_range(fd: int, at: int, stop: int, lo: int, hi: int) -> bytes:
+    """The lines that start in `[at, stop)`: one `pread`, no copy, on the calling thread.
+
+    Where two ranges meet, both work out the same line start, so every line is read by
+    exactly one of them.
+    """
+    try:
+        first = _line_start(fd, at, lo, hi)
+    except _LongLine as exc:  # a line before this range: the range holding its start reports it
+        raise _LongLine(exc.pending, 0) from None
+    try:
+        last = _line_start(fd, stop, lo, hi)
+    except _LongLine as exc:  # the too-long line is this range's last: its line ends come first
+        raise _LongLine(exc.pending, newlines.count(os.pread(fd, stop - first, first))) from None
+    return os.pread(fd, last - first, first) if last > first else b""
+
+
+# Chunks worked on ahead of the parse: enough to keep both cores busy, few enough that
+# memory stays a few chunks whatever the file size.
+PREPARE_AHEAD = 3
+
+Prepared = tuple[bytes, int | None, int, Sift | None]
+
+
+def _prepare(read: Callable[[], bytes], fmt: str) -> Prepared:
+    """Everything a chunk needs that runs without the GIL: read, UTF-8 check, line count, sift."""
+    piece = read()
+    if not piece:
+        return piece, None, 0, None
+    if len(piece) > MAX_LINE_BYTES:  # only a piece this big can hold a line over the cap
+        ends = newlines.positions(piece)
+        lengths = np.diff(np.concatenate(([-1], ends, [len(piece)]))) - 1
+        if lengths.size and int(lengths.max()) > MAX_LINE_BYTES:
+            raise _LongLine(int(lengths.max()), int(lengths.argmax()))
+    data, bad = _repaired(piece)
+    found = sift(data, fmt)
+    # sift counted the lines already (a last line without a line end among them)
+    count = newlines.count(data) if found is None else found.lines - (not data.endswith(b"\n"))
+    return data, bad, count, found
+
+
+def _sifted(jobs: Iterator[Callable[[], bytes]], line: int, fmt: str) -> Iterator[Chunk]:
+    """Chunks with their sift, prepared on worker threads (os.pread, Arrow, numpy and
+    Hyperscan release the GIL); yielded in file order, numbered as they come."""
+    workers = max(1, min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guardrail-sift") as pool:
+        pending: deque[Future[Prepared]] = deque()
+
+        def ready() -> Chunk | None:
+            nonlocal line
+            try:
+                data, bad, count, found = pending.popleft().result()
+            except _LongLine as exc:
+                raise line_too_long(line + exc.before) from None
+            chunk = Chunk(data, line, None if bad is None else line + bad, sifted=True, sift=found)
+            line += count
+            return chunk if data else None
+
+        try:
+            while True:
+                try:
+                    read = next(jobs, None)
+                except _LongLine as exc:  # from a sequential reader: after the pieces before it
+                    while pending:
+                        ready()
+                    raise line_too_long(line + exc.before) from None
+                if read is None:
+                    break
+                pending.append(pool.submit(_prepare, read, fmt))
+                if len(pending) > PREPARE_AHEAD and (chunk := ready()) is not None:
+                    yield chunk
+            while pending:
+                if (chunk := ready()) is not None:
+                    yield chunk
+        finally:  # the reader stopped early (an error, or a consumer that closed us)
+            for job in pending:
+                job.cancel()
 
 
 def sampled_blocks(

@@ -15,6 +15,7 @@ The engine is chosen once per process; `GUARDRAIL_PREFILTER=re2` forces the fall
 from __future__ import annotations
 
 import os
+import threading
 from functools import cache
 from typing import Any, Protocol
 
@@ -110,6 +111,9 @@ class HyperscanMatcher:
         self._text = self._compile(string_parts(), utf8=True)
         self._bytes = self._compile(binary_parts(), utf8=False)
         self._lines: dict[tuple[str, ...], Any] = {}
+        # A database's own scratch serves one scan at a time; raw-bytes sifting runs on a
+        # thread beside the main one, so each thread gets a scratch of its own per database.
+        self._local = threading.local()
 
     def _compile(self, parts: tuple[str, ...], *, utf8: bool, multiline: tuple[str, ...] = ()) -> Any:
         hs = self._hs
@@ -135,7 +139,13 @@ class HyperscanMatcher:
         def on_match(_id: int, _start: int, stop: int, _flags: int, _ctx: object) -> None:
             add(stop)
 
-        db.scan(data, match_event_handler=on_match)
+        scratches: dict[int, Any] | None = getattr(self._local, "scratch", None)
+        if scratches is None:
+            scratches = self._local.scratch = {}
+        scratch = scratches.get(id(db))
+        if scratch is None:
+            scratch = scratches[id(db)] = self._hs.Scratch(db)
+        db.scan(data, match_event_handler=on_match, scratch=scratch)
         # A match never ends at 0 except an empty one, which no prefilter pattern allows.
         return np.maximum(np.asarray(ends, dtype=np.int64) - 1, 0)
 
@@ -151,7 +161,10 @@ class HyperscanMatcher:
     def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
         db = self._lines.get(extra)
         if db is None:
-            db = self._lines[extra] = self._compile(line_parts(), utf8=True, multiline=extra)
+            with _COMPILE_LOCK:
+                db = self._lines.get(extra)
+                if db is None:
+                    db = self._lines[extra] = self._compile(line_parts(), utf8=True, multiline=extra)
         spans: list[tuple[int, int]] = []
         stop = -1
         for at in np.unique(self._hits(db, data)).tolist():
@@ -162,6 +175,9 @@ class HyperscanMatcher:
             stop = len(data) if stop < 0 else stop
             spans.append((start, stop))
         return spans
+
+
+_COMPILE_LOCK = threading.Lock()
 
 
 @cache

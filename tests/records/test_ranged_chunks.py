@@ -1,0 +1,82 @@
+"""A regular file read by byte ranges on worker threads gives the chunks a sequential read gives."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guardrail.readers import textchunks
+from guardrail.readers.file_bounds import LimitExceeded
+from guardrail.readers.linefilter import sift
+from guardrail.readers.textchunks import chunks
+
+LINES = st.lists(
+    st.one_of(
+        st.text(alphabet='abc xyz{}":,\r', max_size=40),
+        st.just('{"text": "see https://t.co/AbCdEf1234"}'),
+        st.just(""),
+        st.text(alphabet="é✓ ", max_size=5),
+    ),
+    max_size=60,
+)
+
+
+def _ranged(path: Path, size: int, fmt: str = "json") -> list[textchunks.Chunk]:
+    with open(path, "rb") as f:
+        assert textchunks._byte_range(f) is not None  # the ranged path, not the stream one
+        return list(chunks(f, size=size, sift_as=fmt))
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=LINES, size=st.integers(1, 64), end=st.sampled_from(["", "\n"]))
+def test_ranges_cover_every_line_once_numbered_in_order(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], size: int, end: str
+) -> None:
+    path = tmp_path_factory.mktemp("r") / "a.jsonl"
+    data = ("\n".join(lines) + end).encode()
+    path.write_bytes(data)
+    got = _ranged(path, size)
+    assert b"".join(c.data for c in got) == data
+    line = 1
+    for c in got:
+        assert c.data and c.sifted and c.first_line == line
+        assert c.data.endswith(b"\n") or c is got[-1]  # every chunk is whole lines
+        expected = sift(c.data, "json")
+        assert (c.sift is None) == (expected is None)
+        if c.sift is not None and expected is not None:
+            assert c.sift.lines == expected.lines and c.sift.index.tolist() == expected.index.tolist()
+        line += c.data.count(b"\n")
+
+
+def test_ranged_and_sequential_reads_agree_on_candidates(tmp_path: Path) -> None:
+    rows = [f'{{"text": "row {i} about the weather"}}' for i in range(500)]
+    rows[7] = '{"text": "see https://twitter.com/jd/status/1234567"}'
+    rows[333] = '{"text": "so true https://t.co/AbCdEf1234"}'
+    data = ("\n".join(rows) + "\n").encode()
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    ranged = _ranged(path, 1000)
+    sequential = list(chunks(io.BytesIO(data), size=1000, sift_as="json"))  # a stream: read in order
+    assert len(ranged) > 10
+
+    def candidates(cs: list[textchunks.Chunk]) -> list[int]:
+        return [c.first_line + int(i) for c in cs if c.sift is not None for i in c.sift.index if c.first_line]
+
+    assert candidates(ranged) == candidates(sequential) == [8, 334]
+
+
+def test_a_line_over_the_cap_across_ranges_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(textchunks, "MAX_LINE_BYTES", 5000)
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a": 2}\n{"a": "' + b"y" * 20_000 + b'"}\n{"a": 3}\n')
+    with pytest.raises(LimitExceeded, match="line 3 "):
+        _ranged(path, 1024)
+    # also when the long line sits inside one range (ranges bigger than the cap)
+    with pytest.raises(LimitExceeded, match="line 3 "):
+        _ranged(path, 1 << 20)
