@@ -65,12 +65,16 @@ def windowed(leaf: Leaf) -> Iterator[Leaf]:
     if leaf.kind not in ("string", "binary") or len(values) == 0:
         yield leaf
         return
-    big = pc.greater(pc.binary_length(values), VALUE_WINDOW_BYTES)
-    positions = pc.indices_nonzero(pc.fill_null(big, False)).to_numpy()
+    # Lengths from the offsets in numpy: a Python scalar handed to a pyarrow kernel makes
+    # pyarrow import pandas (about 0.4 s of a CLI run).
+    big = np.diff(_offsets(values)) > VALUE_WINDOW_BYTES
+    if values.null_count:
+        big &= np.asarray(pc.is_valid(values))
+    positions = np.flatnonzero(big)
     if not positions.size:
         yield leaf
         return
-    yield replace(leaf, values=pc.if_else(big, pa.scalar(None, values.type), values))
+    yield replace(leaf, values=pc.if_else(pa.array(big), pa.nulls(1, values.type)[0], values))
     rows = np.arange(len(values)) if leaf.rows is None else leaf.rows
     for pos in positions:
         data = _value_bytes(values, int(pos))
@@ -81,13 +85,17 @@ def windowed(leaf: Leaf) -> Iterator[Leaf]:
             yield Leaf(leaf.path, array, rows[[int(pos)]], leaf.kind, whole_bytes=len(data))
 
 
+def _offsets(values: pa.Array) -> np.ndarray:
+    """The value offsets of a string or binary array (len + 1 of them), without a copy."""
+    wide = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64 if wide else np.int32)
+    return offsets[values.offset : values.offset + len(values) + 1]
+
+
 def _value_bytes(values: pa.Array, i: int) -> memoryview:
     """The bytes of value `i`, without copying them."""
-    wide = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
-    buffers = values.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
-    start, end = int(offsets[values.offset + i]), int(offsets[values.offset + i + 1])
-    return memoryview(buffers[2])[start:end]
+    offsets = _offsets(values)
+    return memoryview(values.buffers()[2])[int(offsets[i]) : int(offsets[i + 1])]
 
 
 def _windows(data: memoryview, *, text: bool) -> Iterator[bytes]:

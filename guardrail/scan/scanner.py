@@ -415,8 +415,15 @@ class RecordScanner:
     def _snowflake_ints(self, leaf: Leaf, hits: dict[str, Hits]) -> None:
         if leaf.in_list:
             return
-        mask = pc.fill_null(pc.greater_equal(leaf.values, pa.scalar(10**17, leaf.values.type)), False)
-        pos = pc.indices_nonzero(mask).to_numpy()
+        # Straight from the value buffer: a Python scalar handed to pyarrow makes it import
+        # pandas (about 0.4 s of every CLI run that reads a data file).
+        values = leaf.values
+        dtype = np.uint64 if pa.types.is_unsigned_integer(values.type) else np.int64
+        raw = np.frombuffer(values.buffers()[1], dtype=dtype)[values.offset : values.offset + len(values)]
+        big = raw >= 10**17
+        if values.null_count:
+            big &= np.asarray(pc.is_valid(values))
+        pos = np.flatnonzero(big)
         if pos.size:
             rows = leaf.batch_rows(pos)
             example = (int(rows[0]), leaf.path, str(leaf.values[int(pos[0])].as_py()))
