@@ -236,12 +236,12 @@ class _TextIndex:
     many names the knowledge base holds (one big regex alternation is not).
     """
 
-    by_words: dict[tuple[str, ...], list[tuple[re.Pattern[str], KnownXDataset]]]
+    by_words: dict[tuple[str, ...], list[tuple[str, KnownXDataset]]]  # (name as listed, entry)
     lengths: dict[str, tuple[int, ...]]  # first word -> word counts of names starting with it, longest first
 
     @staticmethod
     def build(entries: tuple[KnownXDataset, ...]) -> _TextIndex:
-        by_words: dict[tuple[str, ...], list[tuple[re.Pattern[str], KnownXDataset]]] = {}
+        by_words: dict[tuple[str, ...], list[tuple[str, KnownXDataset]]] = {}
         seen: set[str] = set()
         # Names and aliases first, then the configs of collections (template and task names
         # such as `task195_sentiment140_classification`): a config shared with a dataset of its
@@ -258,7 +258,10 @@ class _TextIndex:
                     if with_configs and alias_problem(_text_key(name)) is not None:
                         continue
                     seen.add(_text_key(name))
-                    by_words.setdefault(words, []).append((_name_pattern(name), e))
+                    # The name's pattern is compiled when its words first occur in a text: a
+                    # card names few known datasets, and compiling all ~500 cost most of a
+                    # one-card check's time.
+                    by_words.setdefault(words, []).append((name, e))
         lengths: dict[str, set[int]] = {}
         for words in by_words:
             lengths.setdefault(words[0], set()).add(len(words))
@@ -288,7 +291,7 @@ class _TextIndex:
                 if end < len(text) and text[end].isalnum():
                     continue  # `sentiment140k` is another name
                 span = text[start:end]
-                hit = next(((e, span) for pattern, e in candidates if pattern.fullmatch(span)), None)
+                hit = next(((e, span) for name, e in candidates if _name_pattern(name).fullmatch(span)), None)
                 if hit:
                     i += n
                     break
@@ -299,6 +302,7 @@ class _TextIndex:
         return out
 
 
+@cache
 def _name_pattern(name: str) -> re.Pattern[str]:
     """How `name` may be written: its case (acronyms, proper names) and its separators.
 
