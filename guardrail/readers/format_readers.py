@@ -256,8 +256,35 @@ def _key_in_skipped(data: bytes, s: Sift, name: str) -> bool:
     return False
 
 
+def _jsonl_wrapped(chunk: Chunk) -> list[pa.RecordBatch] | None:
+    """A chunk whose lines are JSON values but not all objects, parsed by pyarrow after all.
+
+    Each non-object line `v` is written as `{"value": v}`, the row `records_table` makes of
+    it, so millions of bare values (a hostile or odd file) cost one parse, not a Python
+    `json.loads` and dict per line. None if pyarrow still refuses (a bad line, mixed types).
+    """
+    body = chunk.data.removeprefix(_BOM) if chunk.first_line == 1 else chunk.data  # as pyarrow skips it
+    core = body.removesuffix(b"\n")
+    if core and b"{" not in core and b"\n\n" not in core and not core.startswith(b"\n"):
+        # No object and no blank line: every line is wrapped, in C.
+        data = b'{"value": ' + core.replace(b"\n", b'}\n{"value": ') + b"}\n"
+    else:
+        data = b"\n".join(
+            line if not line.strip() or line.lstrip()[:1] == b"{" else b'{"value": ' + line + b"}"
+            for line in body.split(b"\n")
+        )
+    try:
+        opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
+        return paj.read_json(io.BytesIO(data), read_options=opts).to_batches(BATCH_ROWS)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list[str]]:
     """Line by line, for a chunk pyarrow refused: good lines become rows, bad ones raw text."""
+    batches = _jsonl_wrapped(chunk)
+    if batches is not None:
+        return batches, []
     good: list[object] = []
     raw: list[str] = []
     for i, line in enumerate(chunk.data.decode("utf-8").split("\n")):

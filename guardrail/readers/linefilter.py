@@ -32,6 +32,12 @@ JSON_TRIGGERS = (
 )
 
 
+# At most one candidate line per this many bytes of a chunk: past that (a file of tweets, or
+# of millions of blank or non-object lines) picking lines out costs more than parsing the chunk
+# whole, and a candidate list per line would grow with the chunk.
+CANDIDATE_BYTES = 1024
+
+
 @dataclass(frozen=True)
 class Sift:
     """Which lines of a chunk must be parsed.
@@ -65,7 +71,11 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
         return None  # a blank last line without a line end: no trigger can see it
     if fmt == "csv" and (columns < 2 or b'"' in data):
         return None
-    spans = matcher().line_spans(data, JSON_TRIGGERS if fmt == "json" else ())
+    spans = matcher().line_spans(
+        data, JSON_TRIGGERS if fmt == "json" else (), len(data) // CANDIDATE_BYTES + 16
+    )
+    if spans is None:
+        return None  # candidates everywhere (or blank and bad lines): parse it whole
     ends = newlines.positions(data)
     lines = len(ends) + (0 if data.endswith(b"\n") else 1)
     # The line of a span is the number of line ends before its start.

@@ -49,8 +49,9 @@ class Matcher(Protocol):
         """Indices of the values of a string/binary array that may hold a match."""
         ...
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
-        """(start, end) of each line of `data` that may hold a match or one of `extra`."""
+    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
+        """(start, end) of each line of `data` that may hold a match or one of `extra`;
+        None once more than `limit` lines (or hits) are found: sifting would not pay."""
         ...
 
 
@@ -75,7 +76,7 @@ class Re2Matcher:
         mask = pc.match_substring_regex(values, pattern, ignore_case=True)
         return np.asarray(pc.indices_nonzero(mask).to_numpy(), dtype=np.int64)
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
+    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
         if not data:
             return []
         raw = np.frombuffer(data, dtype=np.uint8)
@@ -91,6 +92,8 @@ class Re2Matcher:
         lines = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
         pattern = "|".join([raw_prefilter(), *(f"(?m:{e})" for e in extra)])
         idx = pc.indices_nonzero(pc.match_substring_regex(lines, pattern, ignore_case=True)).to_numpy()
+        if len(idx) > limit:
+            return None
         return [(int(starts[i]), int(stops[i])) for i in idx]
 
 
@@ -131,13 +134,15 @@ class HyperscanMatcher:
         )
         return db
 
-    def _hits(self, db: Any, data: memoryview | bytes) -> np.ndarray:
-        """Position of the last byte of every match, in one pass over `data`."""
+    def _hits(self, db: Any, data: memoryview | bytes, limit: int | None = None) -> np.ndarray | None:
+        """Position of the last byte of every match, in one pass over `data`; None once
+        there are more than `limit` (the scan stops there)."""
         ends: list[int] = []
         add = ends.append
 
-        def on_match(_id: int, _start: int, stop: int, _flags: int, _ctx: object) -> None:
+        def on_match(_id: int, _start: int, stop: int, _flags: int, _ctx: object) -> bool:
             add(stop)
+            return limit is not None and len(ends) > limit  # True stops the scan
 
         scratches: dict[int, Any] | None = getattr(self._local, "scratch", None)
         if scratches is None:
@@ -145,7 +150,10 @@ class HyperscanMatcher:
         scratch = scratches.get(id(db))
         if scratch is None:
             scratch = scratches[id(db)] = self._hs.Scratch(db)
-        db.scan(data, match_event_handler=on_match, scratch=scratch)
+        try:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
+        except self._hs.ScanTerminated:
+            return None
         # A match never ends at 0 except an empty one, which no prefilter pattern allows.
         return np.maximum(np.asarray(ends, dtype=np.int64) - 1, 0)
 
@@ -154,27 +162,32 @@ class HyperscanMatcher:
         if not len(data):
             return np.zeros(0, dtype=np.int64)
         hits = self._hits(self._bytes if binary else self._text, data)
+        assert hits is not None  # no limit
         if not hits.size:
             return hits
         return np.unique(np.searchsorted(offsets, hits, side="right") - 1).astype(np.int64)
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...]) -> list[tuple[int, int]]:
+    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
         db = self._lines.get(extra)
         if db is None:
             with _COMPILE_LOCK:
                 db = self._lines.get(extra)
                 if db is None:
                     db = self._lines[extra] = self._compile(line_parts(), utf8=True, multiline=extra)
+        # A line can hit many times; a limit on hits is a limit on lines, a few times over.
+        hits = self._hits(db, data, 4 * limit)
+        if hits is None:
+            return None
         spans: list[tuple[int, int]] = []
         stop = -1
-        for at in np.unique(self._hits(db, data)).tolist():
+        for at in np.unique(hits).tolist():
             if at <= stop:
                 continue  # this line is already a candidate
             start = data.rfind(b"\n", 0, at) + 1  # a hit on a line end belongs to the line it ends
             stop = data.find(b"\n", at)
             stop = len(data) if stop < 0 else stop
             spans.append((start, stop))
-        return spans
+        return spans if len(spans) <= limit else None
 
 
 _COMPILE_LOCK = threading.Lock()

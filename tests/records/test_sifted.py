@@ -161,3 +161,19 @@ def test_many_small_chunks_give_the_same_report(
     one = dict(CORPUS)[name]
     data = one + (b"\n" if name == "a.jsonl" else b"") + one  # two copies; the second BOM is mid-file
     _fast_equals_full(tmp_path, name, data)
+
+
+@pytest.mark.parametrize(
+    "filler", [b"\n", b"1\n", b'{"text": "tweet tweet"}\n'], ids=["blank", "bare value", "candidate"]
+)
+def test_a_chunk_of_candidates_everywhere_is_parsed_whole_with_the_same_report(
+    tmp_path: Path, filler: bytes
+) -> None:
+    from guardrail.readers.linefilter import sift
+
+    # Every line is a candidate: a list of them would grow with the chunk (millions of lines
+    # in a hostile file), so past one per CANDIDATE_BYTES the chunk is parsed whole.
+    data = filler * 50_000 + b'{"text": "so true https://t.co/AbCdEf1234"}\n'
+    assert sift(data, "json") is None
+    ev = _fast_equals_full(tmp_path, "a.jsonl", data)
+    assert any(f.rule_id == "GR402" for f in ev.findings)
