@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).parent.parent
 
@@ -52,3 +55,29 @@ def test_a_card_check_loads_no_arrow(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["x.jsonl", "x.csv", "x.txt", "x.parquet"])
+def test_a_data_file_check_loads_no_pandas(tmp_path: Path, name: str) -> None:
+    # pyarrow imports pandas the first time it is handed a Python value or asked for numpy
+    # (0.4-0.7 s, most of a small file's check); the scan builds its arrays from buffers.
+    path = tmp_path / name
+    rows = [("see https://t.co/AbCdEf1234", 1227261586521382913), ("plain words", 2)]
+    if name.endswith(".parquet"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"text": [r[0] for r in rows], "id": [r[1] for r in rows]}), path)
+    elif name.endswith(".csv"):
+        path.write_text("text,id\n" + "".join(f"{t},{i}\n" for t, i in rows) + "ragged,1,2\n")
+    elif name.endswith(".txt"):
+        path.write_text("".join(f"{t}\n" for t, _ in rows))
+    else:
+        path.write_text("".join(json.dumps({"text": t, "id": i}) + "\n" for t, i in rows))
+    code = (
+        "import sys\nfrom guardrail.cli import main\n"
+        f"code = main(['check', '--no-cache', {str(path)!r}])\n"
+        "print(code, 'pandas' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "1 False", result.stdout + result.stderr

@@ -27,6 +27,7 @@ from guardrail.findings import Location, Problem
 from guardrail.readers.file_bounds import MAX_JSON_DOCUMENT_BYTES, LimitExceeded
 from guardrail.readers.linefilter import Sift, sift
 from guardrail.readers.textchunks import Chunk
+from guardrail.scan import arrays
 from guardrail.scan.scanner import RecordScanner
 
 RAW_COLUMN = "<raw line>"
@@ -113,7 +114,7 @@ class Reporter:
 
 
 def _raw(lines: list[str]) -> pa.RecordBatch:
-    return pa.record_batch({RAW_COLUMN: pa.array(lines, pa.large_string())})
+    return pa.RecordBatch.from_arrays([arrays.strings(lines)], names=[RAW_COLUMN])
 
 
 def records_table(records: list[object]) -> pa.Table:
@@ -421,7 +422,7 @@ def text_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False
         s = _sift(chunk, "text") if sifted else None
         if s is not None:
             lines = _text_lines(b"\n".join(s.text))
-            parsed = pa.table({"text": pa.array(lines, pa.large_string())}) if lines else None
+            parsed = pa.Table.from_arrays([arrays.strings(lines)], names=["text"]) if lines else None
             sparse = _sparse(s, chunk, row, parsed, np.zeros(len(s.text), dtype=np.int64))
             yield row, sparse
             row += sparse.skipped + len(sparse.rows)
@@ -429,7 +430,7 @@ def text_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False
         lines = _text_lines(chunk.data)
         yield (
             (row if chunk.first_line is not None else None),
-            pa.record_batch({"text": pa.array(lines, pa.large_string())}),
+            pa.RecordBatch.from_arrays([arrays.strings(lines)], names=["text"]),
         )
         row += len(lines)
 
@@ -525,4 +526,4 @@ def read_capped(f: BinaryIO, cap: int, what: str) -> bytes:
 def document_batches(f: BinaryIO, column: str, cap: int) -> Batches:
     """A whole file as one row, as `datasets`' xml builder gives it."""
     text = read_capped(f, cap, f"a .{column} document").decode("utf-8", "replace")
-    yield 0, pa.record_batch({column: pa.array([text], pa.large_string())})
+    yield 0, pa.RecordBatch.from_arrays([arrays.strings([text])], names=[column])

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from guardrail.readers.file_bounds import MAX_LINE_BYTES, LimitExceeded
 from guardrail.readers.format_readers import Batches, Reporter, records_table
+from guardrail.scan import arrays
 
 TEXT_MEMBERS = frozenset(
     {
@@ -92,6 +93,6 @@ def _flush(records: list[object], texts: list[str]) -> Batches:
         for batch in records_table(records).to_batches():
             yield None, batch
     if texts:
-        yield None, pa.record_batch({"text": pa.array(texts, pa.large_string())})
+        yield None, pa.RecordBatch.from_arrays([arrays.strings(texts)], names=["text"])
     records.clear()
     texts.clear()

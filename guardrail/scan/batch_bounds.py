@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from guardrail.scan import arrays
 from guardrail.scan.columns import Leaf, leaves
 
 MAX_NESTING = 64
@@ -69,17 +70,21 @@ def windowed(leaf: Leaf) -> Iterator[Leaf]:
     # pyarrow import pandas (about 0.4 s of a CLI run).
     big = np.diff(_offsets(values)) > VALUE_WINDOW_BYTES
     if values.null_count:
-        big &= np.asarray(pc.is_valid(values))
+        big &= arrays.bools(pc.is_valid(values))
     positions = np.flatnonzero(big)
     if not positions.size:
         yield leaf
         return
-    yield replace(leaf, values=pc.if_else(pa.array(big), pa.nulls(1, values.type)[0], values))
+    yield replace(leaf, values=pc.if_else(arrays.mask(big), pa.nulls(1, values.type)[0], values))
     rows = np.arange(len(values)) if leaf.rows is None else leaf.rows
     for pos in positions:
         data = _value_bytes(values, int(pos))
         for piece in _windows(data, text=leaf.kind == "string"):
-            array = pa.array([piece], pa.large_binary())
+            array = pa.Array.from_buffers(
+                pa.large_binary(),
+                1,
+                [None, pa.py_buffer(np.array([0, len(piece)], np.int64)), pa.py_buffer(piece)],
+            )
             if leaf.kind == "string":
                 array = array.cast(pa.large_string())
             yield Leaf(leaf.path, array, rows[[int(pos)]], leaf.kind, whole_bytes=len(data))

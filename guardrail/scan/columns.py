@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from guardrail.scan import arrays
+
 
 @dataclass(frozen=True)
 class Leaf:
@@ -74,7 +76,7 @@ def _walk(array: pa.Array, path: str, rows: np.ndarray | None) -> Iterator[Leaf]
     ):
         if pa.types.is_list_view(t) or pa.types.is_large_list_view(t):
             array = array.cast(pa.large_list(t.value_type))
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
+        parents = arrays.ints(pc.list_parent_indices(array))
         values = pc.list_flatten(array)
         yield from _walk(values, f"{path}[]", _compose(rows, parents))
     elif pa.types.is_map(t):

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from guardrail.scan import arrays
 from guardrail.scan.prefilter import (
     binary_parts,
     line_parts,
@@ -74,7 +75,7 @@ class Re2Matcher:
     def candidates(self, values: pa.Array, *, binary: bool) -> np.ndarray:
         pattern = prefilter_bytes() if binary else prefilter()
         mask = pc.match_substring_regex(values, pattern, ignore_case=True)
-        return np.asarray(pc.indices_nonzero(mask).to_numpy(), dtype=np.int64)
+        return arrays.ints(pc.indices_nonzero(mask))
 
     def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
         if not data:
@@ -91,7 +92,7 @@ class Re2Matcher:
         # line-end patterns see what they would see in the file.
         lines = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
         pattern = "|".join([raw_prefilter(), *(f"(?m:{e})" for e in extra)])
-        idx = pc.indices_nonzero(pc.match_substring_regex(lines, pattern, ignore_case=True)).to_numpy()
+        idx = arrays.ints(pc.indices_nonzero(pc.match_substring_regex(lines, pattern, ignore_case=True)))
         if len(idx) > limit:
             return None
         return [(int(starts[i]), int(stops[i])) for i in idx]

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from guardrail.config import GuardrailConfig
 from guardrail.detectors.records import VALUE_SIGNALS
 from guardrail.findings import shorten
+from guardrail.scan import arrays
 from guardrail.scan.columns import Leaf, leaves
 from guardrail.scan.normalise import normalise
 from guardrail.scan.scanner import RecordScanner
@@ -51,14 +52,13 @@ def _span_in_leaf(leaf: Leaf, rows: np.ndarray, key: str) -> dict[int, str]:
     """For each of `rows`, the first match of signal `key` among the row's values in `leaf`."""
     owners = np.arange(len(leaf.values)) if leaf.rows is None else leaf.rows
     positions = np.flatnonzero(np.isin(owners, rows))
-    values = leaf.values.take(pa.array(positions))
+    values = leaf.values.take(arrays.indices(positions))
     if leaf.kind == "integer":
         found = [None if v is None else str(v) for v in values.to_pylist()]
     else:
         if leaf.kind == "binary":
-            values = pa.array(
-                [None if v is None else v.decode("utf-8", "replace") for v in values.to_pylist()],
-                pa.large_string(),
+            values = arrays.strings(
+                [None if v is None else v.decode("utf-8", "replace") for v in values.to_pylist()]
             )
         pattern = _SIGNALS[key].pattern
         extracted = pc.extract_regex(normalise(values), pattern=f"(?i)(?P<m>{pattern})")

@@ -22,6 +22,7 @@ from guardrail.detectors.records import record_patterns as kn
 from guardrail.detectors.records.value_signal import POST_LIKE_MAX_CHARS, Example, Tally, ValueSignal
 from guardrail.findings import Evidence, Finding, Location, Problem, ScanInfo, shorten
 from guardrail.rules import Rule
+from guardrail.scan import arrays
 from guardrail.scan.batch_bounds import MAX_NESTING, bounded_leaves, nesting_depth, too_deep
 from guardrail.scan.columns import Leaf, field_paths
 from guardrail.scan.hits import CERTAIN_POST_SIGNALS, Hits, certain_posts, count_rows
@@ -43,7 +44,7 @@ def _is_provenance(leaf: Leaf) -> bool:
 
 
 def _span(value: str, pattern: str) -> str:
-    found = pc.extract_regex(pa.array([value]), pattern=f"(?i)(?P<m>{pattern})")[0]
+    found = pc.extract_regex(arrays.strings([value]), pattern=f"(?i)(?P<m>{pattern})")[0]
     return str(found["m"]).strip() if found.is_valid else shorten(value)
 
 
@@ -371,25 +372,21 @@ class RecordScanner:
             signal = _SIGNALS["provenance-field"]
             idx = pc.indices_nonzero(pc.match_substring_regex(values, signal.pattern, ignore_case=True))
             if len(idx):
-                self._match(leaf, idx.to_numpy(), [signal], hits)
+                self._match(leaf, arrays.ints(idx), [signal], hits)
 
     def _match(self, leaf: Leaf, idx: np.ndarray, signals: list[ValueSignal], hits: dict[str, Hits]) -> None:
-        candidates = leaf.values.take(pa.array(idx))
+        candidates = leaf.values.take(arrays.indices(idx))
         if leaf.kind == "binary":
-            candidates = pa.array(
-                [None if v is None else v.decode("utf-8", "replace") for v in candidates.to_pylist()],
-                pa.large_string(),
+            candidates = arrays.strings(
+                [None if v is None else v.decode("utf-8", "replace") for v in candidates.to_pylist()]
             )
         norm = normalise(candidates)
-        post = pc.fill_null(pc.less_equal(pc.utf8_length(norm), POST_LIKE_MAX_CHARS), False).to_numpy(
-            zero_copy_only=False
-        )
+        post = arrays.bools(pc.less_equal(pc.utf8_length(norm), arrays.int_scalar(POST_LIKE_MAX_CHARS)))
         masks: dict[str, np.ndarray] = {}
         for signal in signals:
             if signal.scalar_only and leaf.in_list:
                 continue
-            m = pc.fill_null(pc.match_substring_regex(norm, signal.pattern, ignore_case=True), False)
-            mask = m.to_numpy(zero_copy_only=False)
+            mask = arrays.bools(pc.match_substring_regex(norm, signal.pattern, ignore_case=True))
             for other in signal.excludes:
                 if other in masks:
                     mask = mask & ~masks[other]
@@ -399,7 +396,7 @@ class RecordScanner:
                 continue
             strong = np.zeros(0, dtype=np.int64)
             if signal.refine is not None:
-                verdicts = np.array(signal.refine(norm.take(pa.array(pos)).to_pylist()), dtype=np.int64)
+                verdicts = np.array(signal.refine(norm.take(arrays.indices(pos)).to_pylist()), dtype=np.int64)
                 strong, pos = pos[verdicts == 2], pos[verdicts > 0]
                 if not pos.size:
                     continue
@@ -422,7 +419,7 @@ class RecordScanner:
         raw = np.frombuffer(values.buffers()[1], dtype=dtype)[values.offset : values.offset + len(values)]
         big = raw >= 10**17
         if values.null_count:
-            big &= np.asarray(pc.is_valid(values))
+            big &= arrays.bools(pc.is_valid(values))
         pos = np.flatnonzero(big)
         if pos.size:
             rows = leaf.batch_rows(pos)

@@ -97,11 +97,10 @@ def normalise_lines(lines: list[str]) -> list[str]:
     if not todo:
         return out
     # Imported here: a card-only check should not pay for loading Arrow when nothing is hidden.
-    import pyarrow as pa
-
+    from guardrail.scan import arrays
     from guardrail.scan.normalise import normalise
 
-    arrow = normalise(pa.array([lines[i] for i in todo], type=pa.large_string())).to_pylist()
+    arrow = normalise(arrays.strings([lines[i] for i in todo])).to_pylist()
     for i, value in zip(todo, arrow, strict=True):
         # The Arrow replacements never create a line break, but a defanged dot may eat one space.
         folded = fold_line(str(value).replace("\n", " "))
