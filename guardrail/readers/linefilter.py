@@ -71,9 +71,8 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
         return None  # a blank last line without a line end: no trigger can see it
     if fmt == "csv" and (columns < 2 or b'"' in data):
         return None
-    spans = matcher().line_spans(
-        data, JSON_TRIGGERS if fmt == "json" else (), len(data) // CANDIDATE_BYTES + 16
-    )
+    limit = len(data) // CANDIDATE_BYTES + 16
+    spans = matcher().line_spans(data, JSON_TRIGGERS if fmt == "json" else (), limit)
     if spans is None:
         return None  # candidates everywhere (or blank and bad lines): parse it whole
     ends = newlines.positions(data)
@@ -83,6 +82,8 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
     if fmt == "csv":
         starts_a, stops_a = _bounds(data, ends)
         ragged = _ragged(data, starts_a, stops_a, columns, delimiter)
+        if ragged.size > limit:
+            return None  # bad or blank rows everywhere: pyarrow's own parse handles them faster
         if ragged.size:
             idx = np.union1d(idx, ragged)
             return Sift(len(starts_a), idx, [data[starts_a[i] : stops_a[i]] for i in idx])

@@ -177,3 +177,12 @@ def test_a_chunk_of_candidates_everywhere_is_parsed_whole_with_the_same_report(
     assert sift(data, "json") is None
     ev = _fast_equals_full(tmp_path, "a.jsonl", data)
     assert any(f.rule_id == "GR402" for f in ev.findings)
+
+
+def test_a_csv_chunk_of_bad_rows_everywhere_is_parsed_whole_with_the_same_report(tmp_path: Path) -> None:
+    from guardrail.readers.linefilter import sift
+
+    body = b"ragged\n" * 50_000 + b"so true https://t.co/AbCdEf1234,1\n"
+    assert sift(body, "csv", columns=2) is None
+    ev = _fast_equals_full(tmp_path, "c.csv", b"text,id\n" + body)
+    assert {"GR402", "GR421"} <= {f.rule_id for f in ev.findings}
