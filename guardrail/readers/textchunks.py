@@ -3,6 +3,11 @@
 Every text format (JSON lines, CSV/TSV, plain text) is read through here: the file is
 cut at line ends (for CSV, only where quotes are balanced, so quoted multi-line values
 stay whole); a chunk grows past its target only to finish one very long line.
+
+For a full scan of JSON lines or text, the chunks are also sifted for candidate lines
+(`linefilter.sift`) on two worker threads, a few chunks ahead, and a regular file is read
+there too, by byte range (`os.pread`), so reading, UTF-8 checking, line counting and the
+prefilter all run outside the GIL while this thread hands chunks over in file order.
 """
 
 from __future__ import annotations
