@@ -75,12 +75,11 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
     spans = matcher().line_spans(data, JSON_TRIGGERS if fmt == "json" else (), limit)
     if spans is None:
         return None  # candidates everywhere (or blank and bad lines): parse it whole
-    ends = newlines.positions(data)
-    lines = len(ends) + (0 if data.endswith(b"\n") else 1)
     # The line of a span is the number of line ends before its start.
-    idx = np.searchsorted(ends, np.array([s for s, _ in spans], dtype=np.int64)).astype(np.int64)
+    count, idx = newlines.before(data, [s for s, _ in spans])
+    lines = count + (0 if data.endswith(b"\n") else 1)
     if fmt == "csv":
-        starts_a, stops_a = _bounds(data, ends)
+        starts_a, stops_a = _bounds(data, newlines.positions(data))
         ragged = _ragged(data, starts_a, stops_a, columns, delimiter)
         if ragged.size > limit:
             return None  # bad or blank rows everywhere: pyarrow's own parse handles them faster

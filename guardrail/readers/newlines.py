@@ -38,3 +38,27 @@ def positions(data: bytes | bytearray | memoryview) -> np.ndarray:
     if not len(data):
         return np.zeros(0, dtype=np.int64)
     return np.flatnonzero(_mask(data)).astype(np.int64, copy=False)
+
+
+# Up to this many offsets, counting between them beats listing every line end.
+_FEW = 64
+
+
+def before(data: bytes | bytearray | memoryview, offsets: list[int]) -> tuple[int, np.ndarray]:
+    """How many `\n` bytes `data` holds, and how many lie before each of the ascending `offsets`.
+
+    With few offsets the line ends are only counted (one comparison, then counts between the
+    offsets), not listed: listing them costs more than the comparison itself.
+    """
+    if not len(data):
+        return 0, np.zeros(len(offsets), dtype=np.int64)
+    if len(offsets) > _FEW:
+        ends = positions(data)
+        return len(ends), np.searchsorted(ends, np.asarray(offsets, dtype=np.int64)).astype(np.int64)
+    is_end = _mask(data)
+    out = np.empty(len(offsets), dtype=np.int64)
+    seen, prev = 0, 0
+    for k, at in enumerate(offsets):
+        seen += int(np.count_nonzero(is_end[prev:at]))
+        out[k], prev = seen, at
+    return seen + int(np.count_nonzero(is_end[prev:])), out
