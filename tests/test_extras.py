@@ -44,17 +44,25 @@ def test_every_declared_extra_is_used() -> None:
             assert f"import {module}" in source or f"from {module}" in source, extra
 
 
+def _check_loads(args: list[str], modules: tuple[str, ...]) -> tuple[int, list[str]]:
+    """The exit code of `guardrail ARGS` in a new interpreter, and which of `modules` it imported."""
+    code = (
+        "import json, sys\nfrom guardrail.cli import main\n"
+        f"code = main({args!r})\n"
+        f"print(json.dumps([code, sorted(m for m in {modules!r} if m in sys.modules)]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    exit_code, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    return exit_code, loaded
+
+
 def test_a_card_check_loads_no_arrow(tmp_path: Path) -> None:
     # The pre-commit hook checks README.md on every commit: start-up time is the cost.
     card = tmp_path / "README.md"
     card.write_text("---\nlicense: mit\n---\n# Notes\n\nGarden notes.\n")
-    code = (
-        "import sys\nfrom guardrail.cli import main\n"
-        f"code = main(['check', {str(card)!r}])\n"
-        "print(code, sorted(m for m in ('pyarrow', 'numpy', 'hyperscan', 'datasets') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+    code, loaded = _check_loads(["check", str(card)], ("pyarrow", "numpy", "hyperscan", "datasets"))
+    assert (code, loaded) == (0, [])
 
 
 @pytest.mark.parametrize("name", ["x.jsonl", "x.csv", "x.txt", "x.parquet"])
@@ -74,10 +82,5 @@ def test_a_data_file_check_loads_no_pandas(tmp_path: Path, name: str) -> None:
         path.write_text("".join(f"{t}\n" for t, _ in rows))
     else:
         path.write_text("".join(json.dumps({"text": t, "id": i}) + "\n" for t, i in rows))
-    code = (
-        "import sys\nfrom guardrail.cli import main\n"
-        f"code = main(['check', '--no-cache', {str(path)!r}])\n"
-        "print(code, 'pandas' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "1 False", result.stdout + result.stderr
+    code, loaded = _check_loads(["check", "--no-cache", str(path)], ("pandas",))
+    assert (code, loaded) == (1, [])

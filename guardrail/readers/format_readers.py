@@ -146,6 +146,12 @@ def _sift(chunk: Chunk, fmt: str) -> Sift | None:
     return sift(chunk.data, fmt) if chunk.first_line is not None else None
 
 
+def _json_lines(data: bytes) -> pa.Table:
+    """`data` parsed by pyarrow as one block of JSON lines, on this thread."""
+    opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
+    return paj.read_json(io.BytesIO(data), read_options=opts)
+
+
 def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False) -> Batches:
     row = 0
     held: list[tuple[Chunk, Sift]] = []
@@ -169,9 +175,7 @@ def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = Fals
             continue
         offset = row if chunk.first_line is not None else None
         try:
-            opts = paj.ReadOptions(use_threads=False, block_size=max(len(chunk.data) + 1, 1 << 20))
-            table = paj.read_json(io.BytesIO(chunk.data), read_options=opts)
-            batches = table.to_batches(BATCH_ROWS)
+            batches = _json_lines(chunk.data).to_batches(BATCH_ROWS)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             batches, raw = _jsonl_slow(chunk, rep)
             if raw:
@@ -202,9 +206,7 @@ def _jsonl_sifted(held: list[tuple[Chunk, Sift]], row: int, rep: Reporter) -> tu
     parsed: pa.Table | None = None
     if lines:
         try:
-            data = b"\n".join(lines)
-            opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
-            parsed = paj.read_json(io.BytesIO(data), read_options=opts)
+            parsed = _json_lines(b"\n".join(lines))
             if parsed.num_rows != len(lines):
                 raise pa.ArrowInvalid("row count")
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -275,8 +277,7 @@ def _jsonl_wrapped(chunk: Chunk) -> list[pa.RecordBatch] | None:
             for line in body.split(b"\n")
         )
     try:
-        opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
-        return paj.read_json(io.BytesIO(data), read_options=opts).to_batches(BATCH_ROWS)
+        return _json_lines(data).to_batches(BATCH_ROWS)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 

@@ -28,6 +28,7 @@ import numpy as np
 from guardrail.readers import newlines
 from guardrail.readers.file_bounds import MAX_LINE_BYTES, check_line, line_too_long
 from guardrail.readers.linefilter import Sift, sift
+from guardrail.readers.parquet import workers as cores
 
 CHUNK_BYTES = 8 * 1024 * 1024
 SAMPLE_BLOCK_BYTES = 256 * 1024
@@ -218,39 +219,42 @@ def _ranges(fd: int, lo: int, hi: int, size: int) -> Iterator[Callable[[], bytes
 LINE_SEARCH_BYTES = 1 << 16
 
 
-def _line_start(fd: int, at: int, lo: int, hi: int) -> int:
-    """The first offset at or after `at` where a line starts (`hi` if none does)."""
-    if at <= lo or at >= hi:
-        return min(max(at, lo), hi)
+def _line_start(fd: int, at: int, lo: int, until: int, cap: int | None = None) -> int:
+    """The first offset in `[at, until]` where a line starts (`until` if none does before it).
+
+    Raises:
+        _LongLine: no line end within `cap` bytes of `at`.
+    """
+    if at <= lo or at >= until:
+        return min(max(at, lo), until)
     pos = at - 1  # a line starts at `at` if the byte before it ends one
-    while pos < hi:
-        window = os.pread(fd, LINE_SEARCH_BYTES, pos)
+    while pos < until - 1:
+        window = os.pread(fd, min(LINE_SEARCH_BYTES, until - pos), pos)
         if not window:
             break
         end = window.find(b"\n")
         if end >= 0:
-            return min(pos + end + 1, hi)
+            return pos + end + 1
         pos += len(window)
-        if pos - at > MAX_LINE_BYTES:
+        if cap is not None and pos - at > cap:
             raise _LongLine(pos - at, 0)
-    return hi
+    return until
 
 
 def _read_range(fd: int, at: int, stop: int, lo: int, hi: int) -> bytes:
     """The lines that start in `[at, stop)`: one `pread`, no copy, on the calling thread.
 
     Where two ranges meet, both work out the same line start, so every line is read by
-    exactly one of them.
+    exactly one of them; a range inside one long line owns none and reads no further.
     """
+    first = _line_start(fd, at, lo, stop)
+    if first >= stop:
+        return b""
     try:
-        first = _line_start(fd, at, lo, hi)
-    except _LongLine as exc:  # a line before this range: the range holding its start reports it
-        raise _LongLine(exc.pending, 0) from None
-    try:
-        last = _line_start(fd, stop, lo, hi)
+        last = _line_start(fd, stop, lo, hi, MAX_LINE_BYTES)
     except _LongLine as exc:  # the too-long line is this range's last: its line ends come first
         raise _LongLine(exc.pending, newlines.count(os.pread(fd, stop - first, first))) from None
-    return os.pread(fd, last - first, first) if last > first else b""
+    return os.pread(fd, last - first, first)
 
 
 # Chunks worked on ahead of the parse: enough to keep both cores busy, few enough that
@@ -280,7 +284,7 @@ def _prepare(read: Callable[[], bytes], fmt: str) -> Prepared:
 def _sifted(jobs: Iterator[Callable[[], bytes]], line: int, fmt: str) -> Iterator[Chunk]:
     """Chunks with their sift, prepared on worker threads (os.pread, Arrow, numpy and
     Hyperscan release the GIL); yielded in file order, numbered as they come."""
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = min(2, cores())
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guardrail-sift") as pool:
         pending: deque[Future[Prepared]] = deque()
 

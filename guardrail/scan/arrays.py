@@ -78,5 +78,17 @@ def ints(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if len(array) == 0:
         return np.zeros(0, dtype=np.int64)
     assert array.null_count == 0
+    return raw_values(array).astype(np.int64, copy=False)
+
+
+def raw_values(array: pa.Array) -> np.ndarray:
+    """The value buffer of an integer array as numpy, no copy; null slots hold whatever is there."""
     raw = np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype())
-    return raw[array.offset : array.offset + len(array)].astype(np.int64, copy=False)
+    return raw[array.offset : array.offset + len(array)]
+
+
+def offsets(values: pa.Array) -> np.ndarray:
+    """The value offsets of a string or binary array (len + 1 of them), no copy."""
+    wide = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    raw = np.frombuffer(values.buffers()[1], dtype=np.int64 if wide else np.int32)
+    return raw[values.offset : values.offset + len(values) + 1]

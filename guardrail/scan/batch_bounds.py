@@ -68,7 +68,7 @@ def windowed(leaf: Leaf) -> Iterator[Leaf]:
         return
     # Lengths from the offsets in numpy: a Python scalar handed to a pyarrow kernel makes
     # pyarrow import pandas (about 0.4 s of a CLI run).
-    big = np.diff(_offsets(values)) > VALUE_WINDOW_BYTES
+    big = np.diff(arrays.offsets(values)) > VALUE_WINDOW_BYTES
     if values.null_count:
         big &= arrays.bools(pc.is_valid(values))
     positions = np.flatnonzero(big)
@@ -90,16 +90,9 @@ def windowed(leaf: Leaf) -> Iterator[Leaf]:
             yield Leaf(leaf.path, array, rows[[int(pos)]], leaf.kind, whole_bytes=len(data))
 
 
-def _offsets(values: pa.Array) -> np.ndarray:
-    """The value offsets of a string or binary array (len + 1 of them), without a copy."""
-    wide = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64 if wide else np.int32)
-    return offsets[values.offset : values.offset + len(values) + 1]
-
-
 def _value_bytes(values: pa.Array, i: int) -> memoryview:
     """The bytes of value `i`, without copying them."""
-    offsets = _offsets(values)
+    offsets = arrays.offsets(values)
     return memoryview(values.buffers()[2])[int(offsets[i]) : int(offsets[i + 1])]
 
 

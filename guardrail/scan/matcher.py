@@ -58,11 +58,8 @@ class Matcher(Protocol):
 
 def _data_and_offsets(values: pa.Array) -> tuple[memoryview, np.ndarray]:
     """The data buffer span of `values` and its value offsets rebased to that span (no copy)."""
-    large = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
-    bufs = values.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)
-    offsets = offsets[values.offset : values.offset + len(values) + 1]
-    data = memoryview(bufs[2]) if bufs[2] is not None else memoryview(b"")
+    offsets = arrays.offsets(values)
+    data = memoryview(values.buffers()[2] or b"")
     lo, hi = int(offsets[0]), int(offsets[-1])
     return data[lo:hi], offsets - lo
 
@@ -202,8 +199,4 @@ def matcher() -> Matcher:
             return HyperscanMatcher()
         except ImportError:
             pass
-    return Re2Matcher()
-
-
-def re2_matcher() -> Matcher:
     return Re2Matcher()
