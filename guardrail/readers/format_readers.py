@@ -60,7 +60,7 @@ def _sparse(s: Sift, chunk: Chunk, row: int, parsed: pa.Table | None, no_row: np
     before = np.cumsum(no_row) - no_row  # candidate lines without a row before each candidate
     rows = (row + s.index - before)[~no_row.astype(bool)]
     skipped = s.lines - len(s.index)
-    nbytes = len(chunk.data) - sum(len(t) + 1 for t in s.text)
+    nbytes = chunk.nbytes - sum(len(t) + 1 for t in s.text)
     batch = parsed.combine_chunks().to_batches()[0] if parsed is not None and parsed.num_rows else None
     return Sparse(skipped, max(nbytes, 0), batch, rows.astype(np.int64))
 
@@ -161,7 +161,7 @@ def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = Fals
         s = _sift(chunk, "json") if sifted else None
         if s is not None:
             held.append((chunk, s))
-            held_bytes += len(chunk.data)
+            held_bytes += chunk.nbytes
             if held_bytes < SIFT_HOLD_BYTES:
                 continue
         if held:
@@ -235,7 +235,7 @@ def _jsonl_sifted(held: list[tuple[Chunk, Sift]], row: int, rep: Reporter) -> tu
         rows.append((row + s.index - (np.cumsum(mine) - mine))[~mine.astype(bool)])
         row += s.lines - int(mine.sum())
         skipped += s.lines - len(s.index)
-        nbytes += len(chunk.data) - sum(len(t) + 1 for t in s.text)
+        nbytes += chunk.nbytes - sum(len(t) + 1 for t in s.text)
     batch = parsed.combine_chunks().to_batches()[0] if parsed is not None and parsed.num_rows else None
     seen: tuple[str, ...] = ()
     if batch is not None and skipped:

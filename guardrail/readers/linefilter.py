@@ -53,7 +53,7 @@ class Sift:
     text: list[bytes]
 
 
-def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") -> Sift | None:
+def sift(data: bytes | bytearray, fmt: str, *, columns: int = 0, delimiter: bytes = b",") -> Sift | None:
     """The candidate lines of `data`, or None when the chunk must be parsed whole.
 
     Args:
@@ -85,11 +85,11 @@ def sift(data: bytes, fmt: str, *, columns: int = 0, delimiter: bytes = b",") ->
             return None  # bad or blank rows everywhere: pyarrow's own parse handles them faster
         if ragged.size:
             idx = np.union1d(idx, ragged)
-            return Sift(len(starts_a), idx, [data[starts_a[i] : stops_a[i]] for i in idx])
-    return Sift(lines, idx, [data[s:e] for s, e in spans])
+            return Sift(len(starts_a), idx, [bytes(data[starts_a[i] : stops_a[i]]) for i in idx])
+    return Sift(lines, idx, [bytes(data[s:e]) for s, e in spans])  # copies: `data` may be reused
 
 
-def _bounds(data: bytes, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _bounds(data: bytes | bytearray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and stop (line end excluded) of every line, from the line ends' offsets."""
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(data)]))
@@ -98,7 +98,9 @@ def _bounds(data: bytes, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, stops
 
 
-def _ragged(data: bytes, starts: np.ndarray, stops: np.ndarray, columns: int, delimiter: bytes) -> np.ndarray:
+def _ragged(
+    data: bytes | bytearray, starts: np.ndarray, stops: np.ndarray, columns: int, delimiter: bytes
+) -> np.ndarray:
     """Lines whose delimiter count is not `columns - 1` (blank lines included)."""
     delims = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == delimiter[0])
     counts = np.searchsorted(delims, stops) - np.searchsorted(delims, starts)

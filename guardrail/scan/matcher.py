@@ -50,7 +50,9 @@ class Matcher(Protocol):
         """Indices of the values of a string/binary array that may hold a match."""
         ...
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
+    def line_spans(
+        self, data: bytes | bytearray, extra: tuple[str, ...], limit: int
+    ) -> list[tuple[int, int]] | None:
         """(start, end) of each line of `data` that may hold a match or one of `extra`;
         None once more than `limit` lines (or hits) are found: sifting would not pay."""
         ...
@@ -74,7 +76,9 @@ class Re2Matcher:
         mask = pc.match_substring_regex(values, pattern, ignore_case=True)
         return arrays.ints(pc.indices_nonzero(mask))
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
+    def line_spans(
+        self, data: bytes | bytearray, extra: tuple[str, ...], limit: int
+    ) -> list[tuple[int, int]] | None:
         if not data:
             return []
         raw = np.frombuffer(data, dtype=np.uint8)
@@ -132,7 +136,9 @@ class HyperscanMatcher:
         )
         return db
 
-    def _hits(self, db: Any, data: memoryview | bytes, limit: int | None = None) -> np.ndarray | None:
+    def _hits(
+        self, db: Any, data: memoryview | bytes | bytearray, limit: int | None = None
+    ) -> np.ndarray | None:
         """Position of the last byte of every match, in one pass over `data`; None once
         there are more than `limit` (the scan stops there)."""
         ends: list[int] = []
@@ -165,7 +171,9 @@ class HyperscanMatcher:
             return hits
         return np.unique(np.searchsorted(offsets, hits, side="right") - 1).astype(np.int64)
 
-    def line_spans(self, data: bytes, extra: tuple[str, ...], limit: int) -> list[tuple[int, int]] | None:
+    def line_spans(
+        self, data: bytes | bytearray, extra: tuple[str, ...], limit: int
+    ) -> list[tuple[int, int]] | None:
         db = self._lines.get(extra)
         if db is None:
             with _COMPILE_LOCK:

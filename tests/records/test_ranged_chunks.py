@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ LINES = st.lists(
 
 
 def _ranged(path: Path, size: int, fmt: str = "json") -> list[textchunks.Chunk]:
+    """The chunks, each holding its bytes (a sifted chunk reads them again while the file is open)."""
     with open(path, "rb") as f:
         assert textchunks._byte_range(f) is not None  # the ranged path, not the stream one
-        return list(chunks(f, size=size, sift_as=fmt))
+        return [replace(c, body=c.data) for c in chunks(f, size=size, sift_as=fmt)]
 
 
 @settings(max_examples=150, deadline=None)
@@ -80,3 +82,42 @@ def test_a_line_over_the_cap_across_ranges_is_refused_naming_it(
     # also when the long line sits inside one range (ranges bigger than the cap)
     with pytest.raises(LimitExceeded, match="line 3 "):
         _ranged(path, 1 << 20)
+
+
+def test_a_sifted_range_gives_its_buffer_back_and_reads_its_bytes_again(tmp_path: Path) -> None:
+    rows = [f'{{"text": "row {i} about the weather"}}' for i in range(400)]
+    rows[123] = '{"text": "so true https://t.co/AbCdEf1234"}'
+    data = ("\n".join(rows) + "\n").encode()
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        got = list(chunks(f, size=2000, sift_as="json"))
+        assert all(c.body is None and c.sift is not None for c in got)  # no chunk keeps a copy
+        assert b"".join(c.data for c in got) == data  # read again, from the file
+        assert sum(c.nbytes for c in got) == len(data)
+    hits = [c.first_line + int(i) for c in got if c.sift is not None and c.first_line for i in c.sift.index]
+    assert hits == [124]
+
+
+def test_a_chunk_parsed_whole_keeps_its_own_bytes(tmp_path: Path) -> None:
+    data = b"".join(
+        b'{"text": "RT @user https://t.co/AbCdEf1234"}\n' for _ in range(200)
+    )  # candidates everywhere
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        got = list(chunks(f, size=4000, sift_as="json"))
+    assert got and all(c.sift is None and c.body is not None for c in got)
+    assert b"".join(c.data for c in got) == data  # after the file is closed: they are copies
+
+
+def test_the_read_buffer_is_reused_unless_someone_still_holds_a_view() -> None:
+    first = textchunks._read_buffer(100)
+    first[:] = b"a" * 100
+    assert textchunks._read_buffer(50) is first and len(first) == 50
+    assert textchunks._read_buffer(200) is first and len(first) == 200
+    view = memoryview(first)
+    second = textchunks._read_buffer(10)
+    assert second is not first and len(second) == 10
+    assert len(view) == 200  # the holder's bytes are left alone
+    view.release()
