@@ -1,5 +1,5 @@
 import sys
 
-from guardrail.cli import main
+from guardrail.cli import console
 
-sys.exit(main())
+sys.exit(console())

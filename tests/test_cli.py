@@ -198,3 +198,24 @@ def test_kb_json_includes_the_configurations_own_entries(tmp_path: Path) -> None
 
 def test_help_lists_the_kb_command() -> None:
     assert "kb" in run("--help").stdout
+
+
+_SETTINGS = "import gc, os; import guardrail.cli as c; c.main = lambda: 0; c.console(); "
+
+
+@pytest.mark.parametrize("given", [None, "4"])
+def test_the_command_quiets_openblas_threads_unless_the_user_set_them(given: str | None) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = _SETTINGS + "print(os.environ['OPENBLAS_NUM_THREADS'], gc.get_threshold()[0])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == [given or "1", "200000"]
+
+
+def test_the_installed_command_and_python_m_run_the_same_entry() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="guardrail")
+    assert script.load() is __import__("guardrail.cli").cli.console
+    assert "console()" in (ROOT / "guardrail" / "__main__.py").read_text()
