@@ -205,12 +205,15 @@ _SETTINGS = "import gc, os; import guardrail.cli as c; c.main = lambda: 0; c.con
 
 @pytest.mark.parametrize("given", [None, "4"])
 def test_the_command_quiets_openblas_threads_unless_the_user_set_them(given: str | None) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MIMALLOC_PURGE_DELAY")}
     if given is not None:
         env["OPENBLAS_NUM_THREADS"] = given
-    code = _SETTINGS + "print(os.environ['OPENBLAS_NUM_THREADS'], gc.get_threshold()[0])"
+    code = (
+        _SETTINGS
+        + "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['MIMALLOC_PURGE_DELAY'], gc.get_threshold()[0])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.split() == [given or "1", "200000"]
+    assert out.stdout.split() == [given or "1", "10", "200000"]
 
 
 def test_the_installed_command_and_python_m_run_the_same_entry() -> None:
@@ -219,3 +222,15 @@ def test_the_installed_command_and_python_m_run_the_same_entry() -> None:
     (script,) = entry_points(group="console_scripts", name="guardrail")
     assert script.load() is __import__("guardrail.cli").cli.console
     assert "console()" in (ROOT / "guardrail" / "__main__.py").read_text()
+
+
+def test_arrow_allocator_takes_the_purge_delay_the_command_sets() -> None:
+    pa = pytest.importorskip("pyarrow")
+    if pa.default_memory_pool().backend_name != "mimalloc":
+        pytest.skip("pyarrow's default pool here is not mimalloc")
+    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_PURGE_DELAY"}
+    code = _SETTINGS + "import pyarrow; pyarrow.allocate_buffer(1)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**env, "MIMALLOC_VERBOSE": "1"}
+    )
+    assert "option 'purge_delay': 10 " in out.stderr
