@@ -14,6 +14,10 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+import numpy as np
+
+from guardrail.readers import newlines
+
 # Re-reading a larger file to place a handful of findings costs more than the line is worth.
 MAX_BYTES = 512 * 1024 * 1024
 
@@ -40,8 +44,9 @@ def row_lines(fmt: str, rows: Iterable[int], open_file: Opener, size: int) -> di
     if size > MAX_BYTES or fmt not in (".jsonl", ".ndjson", ".csv", ".tsv"):
         return {}
     with open_file() as fh:
-        starts = _jsonl_rows(fh) if fmt in (".jsonl", ".ndjson") else _csv_rows(fh, fmt)
-        return _collect(starts, wanted)
+        if fmt in (".jsonl", ".ndjson"):
+            return _jsonl_lines(fh, wanted)
+        return _collect(_csv_rows(fh, fmt), wanted)
 
 
 def _collect(starts: Iterator[tuple[int, int]], wanted: set[int]) -> dict[int, int]:
@@ -55,13 +60,49 @@ def _collect(starts: Iterator[tuple[int, int]], wanted: set[int]) -> dict[int, i
     return out
 
 
-def _jsonl_rows(fh: BinaryIO) -> Iterator[tuple[int, int]]:
-    """(row, line) for each record: one per line, blank lines skipped (as pyarrow reads them)."""
-    row = 0
-    for line_no, line in enumerate(fh, start=1):
-        if line.strip():
-            yield row, line_no
-            row += 1
+# bytes.strip() whitespace: a JSON line of only these is blank, and pyarrow gives it no row.
+_BLANK = np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8)
+READ_BYTES = 8 * 1024 * 1024
+
+
+def _blank(data: bytes, start: int, stop: int) -> bool:
+    return start >= stop or data[start:stop].isspace()
+
+
+def _jsonl_lines(fh: BinaryIO, wanted: set[int]) -> dict[int, int]:
+    """Row -> line for JSON lines (a row per line that is not blank), a block at a time.
+
+    Line ends are found with numpy; only a line that starts with whitespace is looked at
+    on its own, to tell a blank line from an indented record. Placing a row near the end
+    of a 227 MB file took 0.8 s line by line in Python.
+    """
+    want = np.array(sorted(wanted), dtype=np.int64)
+    out: dict[int, int] = {}
+    row, line = 0, 1  # the row and line of the line not yet ended
+    blank_so_far = True  # whether that line holds only whitespace so far
+    while row <= want[-1]:
+        data = fh.read(READ_BYTES)
+        if not data:
+            if not blank_so_far and row in wanted:  # a last line without a line end
+                out[row] = line
+            break
+        ends = newlines.positions(data)
+        if not ends.size:
+            blank_so_far = blank_so_far and _blank(data, 0, len(data))
+            continue
+        full = np.ones(ends.size, dtype=bool)  # each line ended in this block: not blank
+        full[0] = not (blank_so_far and _blank(data, 0, int(ends[0])))
+        starts = ends[:-1] + 1
+        for i in np.flatnonzero(np.isin(np.frombuffer(data, dtype=np.uint8)[starts], _BLANK)).tolist():
+            full[i + 1] = not _blank(data, int(starts[i]), int(ends[i + 1]))
+        at = np.flatnonzero(full)
+        rows = row + np.arange(at.size)
+        hit = np.isin(rows, want)
+        out.update(zip(rows[hit].tolist(), (line + at[hit]).tolist(), strict=True))
+        row += at.size
+        line += ends.size
+        blank_so_far = _blank(data, int(ends[-1]) + 1, len(data))
+    return out
 
 
 def _csv_rows(fh: BinaryIO, fmt: str) -> Iterator[tuple[int, int]]:

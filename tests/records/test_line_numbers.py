@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardrail.config import GuardrailConfig
 from guardrail.engine import check
+from guardrail.readers import line_numbers
 
 LINK = "https://t.co/AbCdEf1234"
 
@@ -55,3 +59,34 @@ def test_utf16_files_are_placed_on_their_decoded_lines(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "a"}\n\n{"text": "' + LINK + '"}\n', encoding="utf-16")
     assert _where(path) == [(1, 3)]
+
+
+def _reference(data: bytes, wanted: set[int]) -> dict[int, int]:
+    """Line by line, as an editor and pyarrow see it: a row for every line that is not blank."""
+    out, row = {}, 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            if row in wanted:
+                out[row] = number
+            row += 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from([b'{"a": 1}', b"", b"  ", b"\t\r", b' {"b": 2}', b"\x0c", b'{"c": "x y"}  ', b"\r"]),
+        max_size=40,
+    ),
+    end=st.sampled_from([b"", b"\n"]),
+    block=st.integers(1, 24),
+    picks=st.sets(st.integers(0, 45), min_size=1, max_size=6),
+)
+def test_rows_are_placed_on_the_lines_a_line_by_line_read_gives(
+    lines: list[bytes], end: bytes, block: int, picks: set[int]
+) -> None:
+    data = b"\n".join(lines) + end
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(line_numbers, "READ_BYTES", block)  # lines cut across blocks
+        got = line_numbers.row_lines(".jsonl", picks, lambda: io.BytesIO(data), len(data))
+    assert got == _reference(data, picks)
