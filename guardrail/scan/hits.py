@@ -22,10 +22,16 @@ class Hits:
     matched: list[np.ndarray] = field(default_factory=list)
     post_like: list[np.ndarray] = field(default_factory=list)
     strong: list[np.ndarray] = field(default_factory=list)
-    example: tuple[int, str, str] | None = None  # (batch row, column, span)
+    # (batch row, column, value, pattern): the span that `pattern` matches in `value` is cut
+    # out only for the example a finding shows (pattern None: the value is the span).
+    example: tuple[int, str, str, str | None] | None = None
 
     def add(
-        self, rows: np.ndarray, post: np.ndarray, strong: np.ndarray, example: tuple[int, str, str]
+        self,
+        rows: np.ndarray,
+        post: np.ndarray,
+        strong: np.ndarray,
+        example: tuple[int, str, str, str | None],
     ) -> None:
         self.matched.append(rows)
         self.post_like.append(post)

@@ -322,8 +322,9 @@ class RecordScanner:
             if certain.size and h.post_like and key in CERTAIN_POST_SIGNALS:
                 tally.certain += int(np.intersect1d(np.concatenate(h.post_like), certain).size)
             if tally.first is None and h.example is not None:
-                row, column, span = h.example
+                row, column, value, pattern = h.example
                 at = int(rows[row]) if rows is not None else None if offset is None else offset + row
+                span = value if pattern is None else _span(value, pattern)
                 tally.first = Example(config, split, at, column, span, path)
 
     def _check_schema(self, schema: pa.Schema, config: str | None, n: int, where: Example) -> None:
@@ -401,7 +402,7 @@ class RecordScanner:
                 if not pos.size:
                     continue
             first = str(norm[int(pos[0])].as_py())
-            example = (int(leaf.batch_rows(idx[pos[:1]])[0]), leaf.path, _span(first, signal.pattern))
+            example = (int(leaf.batch_rows(idx[pos[:1]])[0]), leaf.path, first, signal.pattern)
             hits.setdefault(signal.key, Hits()).add(
                 leaf.batch_rows(idx[pos]),
                 leaf.batch_rows(idx[pos[post[pos]]]),
@@ -421,7 +422,7 @@ class RecordScanner:
         pos = np.flatnonzero(big)
         if pos.size:
             rows = leaf.batch_rows(pos)
-            example = (int(rows[0]), leaf.path, str(leaf.values[int(pos[0])].as_py()))
+            example = (int(rows[0]), leaf.path, str(leaf.values[int(pos[0])].as_py()), None)
             hits.setdefault(_SNOWFLAKE.key, Hits()).add(
                 rows, np.zeros(0, np.int64), np.zeros(0, np.int64), example
             )
