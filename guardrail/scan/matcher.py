@@ -25,6 +25,8 @@ import pyarrow.compute as pc
 
 from guardrail.scan import arrays
 from guardrail.scan.prefilter import (
+    SNOWFLAKE_DIGITS,
+    SNOWFLAKE_RUN,
     binary_parts,
     line_parts,
     prefilter,
@@ -99,6 +101,48 @@ class Re2Matcher:
         return [(int(starts[i]), int(stops[i])) for i in idx]
 
 
+# ASCII whitespace as RE2's `\s` and Python's `bytes.isspace` see it (\v included: a superset).
+_SPACES = np.frombuffer(b" \t\n\v\f\r", dtype=np.uint8)
+
+
+def _may_open_value(data: memoryview, starts: np.ndarray, last: np.ndarray) -> np.ndarray:
+    r"""For runs of digits ending at `last` in values starting at `starts`: whether the run can
+    open its value as the snowflake rule (`^\s*[0-9]{18,19}\s*$`) needs.
+
+    A run inside `0.024234226998503194` or `status/1234...` follows an ASCII byte that is not
+    whitespace and can never be a bare id: a column of long fractions would otherwise make
+    every value a candidate. A run after a non-ASCII byte is kept (normalising may turn that
+    character into a space), and so is one at the value's start.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    first = last - (SNOWFLAKE_DIGITS - 1)
+    before = raw[np.maximum(first - 1, 0)]
+    return (first == starts) | ((first > starts) & ((before >= 0x80) | np.isin(before, _SPACES)))
+
+
+_DIGIT_OR_DOT = np.frombuffer(b"0123456789.", dtype=np.uint8)
+
+
+def _ids_after_digits(data: memoryview, offsets: np.ndarray) -> np.ndarray:
+    """Values that open with 18 digits right after a value ending in a digit or a dot.
+
+    In the buffer their digits run on from the value before (`7` then an id reads as one
+    run of 19 digits), so `SNOWFLAKE_RUN` cannot see where they begin; their first bytes are
+    checked here instead, with a few vectorised gathers per column.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    starts = offsets[1:-1]  # the first value follows nothing
+    lengths = offsets[2:] - starts
+    pick = np.flatnonzero((lengths >= SNOWFLAKE_DIGITS) & (starts > 0))
+    pick = pick[np.isin(raw[starts[pick] - 1], _DIGIT_OR_DOT)]
+    for k in range(SNOWFLAKE_DIGITS):
+        if not pick.size:
+            break
+        c = raw[starts[pick] + k]
+        pick = pick[(c >= 0x30) & (c <= 0x39)]
+    return (pick + 1).astype(np.int64)
+
+
 def _hs_pattern(p: str) -> bytes:
     # Hyperscan reads PCRE syntax, which RE2's `\x{...}` and character classes are already.
     return p.encode("utf-8")
@@ -115,6 +159,11 @@ class HyperscanMatcher:
         self._hs = hs
         self._text = self._compile(string_parts(), utf8=True)
         self._bytes = self._compile(binary_parts(), utf8=False)
+        # Which pattern is the digit run, in the text (False) and bytes (True) databases.
+        self._digit_run = {
+            False: string_parts().index(SNOWFLAKE_RUN),
+            True: binary_parts().index(SNOWFLAKE_RUN),
+        }
         self._lines: dict[tuple[str, ...], Any] = {}
         # A database's own scratch serves one scan at a time; raw-bytes sifting runs on a
         # thread beside the main one, so each thread gets a scratch of its own per database.
@@ -137,15 +186,23 @@ class HyperscanMatcher:
         return db
 
     def _hits(
-        self, db: Any, data: memoryview | bytes | bytearray, limit: int | None = None
+        self,
+        db: Any,
+        data: memoryview | bytes | bytearray,
+        limit: int | None = None,
+        patterns: list[int] | None = None,
     ) -> np.ndarray | None:
         """Position of the last byte of every match, in one pass over `data`; None once
-        there are more than `limit` (the scan stops there)."""
+        there are more than `limit` (the scan stops there). `patterns` gets each match's
+        pattern index."""
         ends: list[int] = []
         add = ends.append
+        which = patterns.append if patterns is not None else None
 
         def on_match(_id: int, _start: int, stop: int, _flags: int, _ctx: object) -> bool:
             add(stop)
+            if which is not None:
+                which(_id)
             return limit is not None and len(ends) > limit  # True stops the scan
 
         scratches: dict[int, Any] | None = getattr(self._local, "scratch", None)
@@ -165,11 +222,16 @@ class HyperscanMatcher:
         data, offsets = _data_and_offsets(values)
         if not len(data):
             return np.zeros(0, dtype=np.int64)
-        hits = self._hits(self._bytes if binary else self._text, data)
+        patterns: list[int] = []
+        hits = self._hits(self._bytes if binary else self._text, data, patterns=patterns)
         assert hits is not None  # no limit
-        if not hits.size:
-            return hits
-        return np.unique(np.searchsorted(offsets, hits, side="right") - 1).astype(np.int64)
+        at = np.searchsorted(offsets, hits, side="right") - 1
+        digits = np.asarray(patterns, dtype=np.int64) == self._digit_run[binary]
+        if digits.any():
+            keep = ~digits
+            keep[digits] = _may_open_value(data, offsets[at[digits]], hits[digits])
+            at = at[keep]
+        return np.union1d(at, _ids_after_digits(data, offsets)).astype(np.int64)
 
     def line_spans(
         self, data: bytes | bytearray, extra: tuple[str, ...], limit: int

@@ -14,12 +14,14 @@ from guardrail.detectors.records import record_patterns as kn
 from guardrail.knowledge import x_platform
 from guardrail.scan.normalise import EVASION_MARKERS, EVASION_MARKERS_ASCII
 
-# In a whole buffer there are no value boundaries for `^...$`: any run of 18 digits is a
-# candidate there, and the anchored snowflake rule decides on the value.
-_SNOWFLAKE_IN_BUFFER = r"[0-9]{18}"
-# In a raw line a value that is only an id follows a quote, a delimiter, a space or the line
-# start, never a digit or a dot: that leaves out the long fractions JSON writes for floats.
-_SNOWFLAKE_IN_LINE = r"(?:^|[^0-9.])[0-9]{18}"
+# A run of 18 digits that does not follow a digit or a dot: where an id can begin, and not
+# the inside of a long number or the long fractions JSON and CSV write for floats. Matched
+# once per run, so a column of small numbers (one unbroken run of digits in its buffer) costs
+# no callback per byte. In a raw line a value that is only an id follows a quote, a delimiter,
+# a space or the line start. In a whole buffer a value that follows one ending in a digit or
+# a dot is not seen this way: the matcher looks at those values' first bytes itself.
+SNOWFLAKE_DIGITS = 18
+SNOWFLAKE_RUN = rf"(?:^|[^0-9.])[0-9]{{{SNOWFLAKE_DIGITS}}}"
 
 
 def _literals(*, buffer: bool = False, line: bool = False) -> list[str]:
@@ -40,7 +42,7 @@ def _literals(*, buffer: bool = False, line: bool = False) -> list[str]:
     ]
     return [
         *(re.escape(lit) for lit in minimal_literals(literals)),
-        _SNOWFLAKE_IN_LINE if line else _SNOWFLAKE_IN_BUFFER if buffer else kn.SNOWFLAKE,
+        SNOWFLAKE_RUN if line or buffer else kn.SNOWFLAKE,
     ]
 
 

@@ -96,6 +96,45 @@ def test_buffer_hits_map_to_values_through_offsets(use_engine: object) -> None:
     assert list(m.matcher().candidates(blob, binary=True)) == [1]
 
 
+ID = "123456789012345678"
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_digit_run_is_a_candidate_only_where_it_can_open_a_bare_id(
+    use_engine: object, binary: bool
+) -> None:
+    use_engine("hyperscan")  # type: ignore[operator]
+    values = [
+        "0.024234226998503194",  # a long fraction: never a bare id
+        ID,
+        "7",
+        ID + "9",  # after a value ending in a digit: the buffer's run starts earlier
+        "  " + ID + "  ",
+        "\u3000" + ID,  # a character that normalises to a space
+        "x" + ID,
+        "see status/" + ID,
+        "1." + ID,
+    ]
+    arr = pa.array(
+        [v.encode() for v in values] if binary else values, pa.large_binary() if binary else pa.string()
+    )
+    found = list(m.matcher().candidates(arr, binary=binary))
+    assert found == [1, 3, 4, 5]
+    if not binary:  # the fallback engine, anchored per value, keeps no fewer than the exact rule needs
+        use_engine("re2")  # type: ignore[operator]
+        assert set(m.matcher().candidates(arr, binary=False)) <= set(found)
+
+
+def test_a_column_of_small_numbers_is_one_digit_run_not_a_hit_per_byte(use_engine: object) -> None:
+    use_engine("hyperscan")  # type: ignore[operator]
+    numbers = pa.array([str(i % 7) for i in range(10_000)] + ["", ID], pa.string())
+    data, _ = m._data_and_offsets(numbers)
+    found: list[int] = []
+    m.matcher()._hits(m.matcher()._text, data, patterns=found)  # type: ignore[attr-defined]
+    assert len(found) <= 1  # the buffer's one unbroken run of digits
+    assert list(m.matcher().candidates(numbers, binary=False)) == [10_001]
+
+
 def test_scan_info_names_the_engine(use_engine: object) -> None:
     for engine in ("hyperscan", "re2"):
         use_engine(engine)  # type: ignore[operator]
