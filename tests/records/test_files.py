@@ -15,6 +15,7 @@ import pytest
 
 from guardrail.config import GuardrailConfig
 from guardrail.findings import Evidence
+from guardrail.readers import format_readers
 from guardrail.readers.file_scan import DataFile, scan_files
 
 POSTS = [{"text": f"so true https://t.co/AbCd{i:04d}", "id": i} for i in range(5)]
@@ -108,6 +109,17 @@ def test_malformed_line_number(tmp_path: Path) -> None:
     path.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": "oo\n{"text": "c"}\n')  # truncated line
     [f] = [f for f in _scan(path).findings if f.rule_id == "GR421"]
     assert f.location.line == 3 and "line 3" in f.message
+
+
+def test_a_bad_csv_row_deep_in_a_chunk_is_named_by_its_line(tmp_path: Path) -> None:
+    # Quoted, so the chunk is parsed whole, by pyarrow, in blocks: the bad row sits blocks in.
+    rows = [f'"row {i} about the markets",{i}' for i in range(120_000)]
+    rows[90_000] = '"ragged",1,2,3'
+    path = tmp_path / "deep.csv"
+    path.write_text("text,n\n" + "\n".join(rows) + "\n")
+    assert path.stat().st_size > 3 * format_readers.PARSE_BLOCK_BYTES
+    [f] = [f for f in _scan(path).findings if f.rule_id == "GR421"]
+    assert f.location.line == 90_002 and "line 90002" in f.message
 
 
 def test_rows_are_cut_at_line_ends_only_as_datasets_does(tmp_path: Path) -> None:

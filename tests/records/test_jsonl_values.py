@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pyarrow as pa
@@ -65,3 +67,19 @@ def test_millions_of_bare_values_parse_in_one_pass() -> None:
     batches = readers._jsonl_wrapped(chunk)
     assert batches is not None and sum(b.num_rows for b in batches) == 1_000_000
     assert time.perf_counter() - start < 30  # a bound against a hang, not a speed target
+
+
+def test_a_field_that_turns_from_string_to_object_is_an_error_not_a_crash() -> None:
+    # pyarrow 26 parsing these lines in blocks of 1 MB dies of a segmentation fault; guardrail
+    # parses a chunk as one block, where they are an ArrowInvalid (then read line by line).
+    code = (
+        "import sys; from guardrail.readers.format_readers import _json_lines, PARSE_BLOCK_BYTES\n"
+        "filler = b''.join(b'{\"t\": \"%d filler text\"}\\n' % i for i in range(100_000))\n"
+        'data = filler + b\'{"a": "x"}\\n\' + filler + b\'{"a": {"b": 1}}\\n\'\n'
+        "assert len(data) > 2 * PARSE_BLOCK_BYTES\n"
+        "import pyarrow as pa\n"
+        "try:\n    _json_lines(data)\nexcept pa.ArrowInvalid:\n    print('refused')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip() == "refused"
