@@ -337,7 +337,7 @@ def csv_batches(
             line0 = 2
         else:
             line0 = chunk.first_line or 0  # 0: a sampled block, line numbers unknown
-        if not data.strip():
+        if not data or data.isspace():  # without copying the chunk, as strip() would
             continue
         s = sift(data, "csv", columns=len(header), delimiter=delimiter.encode()) if sifted and line0 else None
         if s is not None:
