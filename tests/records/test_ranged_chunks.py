@@ -121,3 +121,17 @@ def test_the_read_buffer_is_reused_unless_someone_still_holds_a_view() -> None:
     assert second is not first and len(second) == 10
     assert len(view) == 200  # the holder's bytes are left alone
     view.release()
+
+
+def test_a_file_that_shrinks_under_a_range_read_gives_what_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    data = b'{"a": 1}\n' * 1000
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        fd, lo, hi = textchunks._byte_range(f)  # type: ignore[misc]
+        (read,) = list(textchunks._ranges(fd, lo, hi, hi))
+        with open(path, "r+b") as w:
+            w.truncate(95)  # ten lines and a half
+        piece, reread = read()
+        assert bytes(piece) == data[:95]
+        assert reread is not None and reread() == bytes(piece)
