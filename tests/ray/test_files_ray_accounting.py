@@ -46,3 +46,30 @@ def test_folder_accounting_is_the_same_on_ray(
     assert {f["location"]["path"] for f in target["findings"] if f["family"] == "records"} == {
         "ds/retweets.csv"
     }
+
+
+def test_a_target_that_outlasts_target_timeout_on_ray_is_not_checked(
+    ray_local: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from guardrail.config import GuardrailConfig
+    from guardrail.integrations.ray import distributed_scan
+    from guardrail.integrations.ray.ray_engine import check as check_on_ray
+
+    release = threading.Event()
+
+    def stalled(*args: object, **kwargs: object) -> None:  # a cluster that never answers
+        release.wait(60)
+        raise RuntimeError("abandoned")
+
+    monkeypatch.setattr(distributed_scan, "scan_files", stalled)
+    data = tmp_path / "a.jsonl"
+    data.write_text('{"text": "soil"}\n')
+    try:
+        report = check_on_ray([str(data)], GuardrailConfig(target_timeout=0.5))
+    finally:
+        release.set()
+    [target] = report.targets
+    assert [p.code for p in target.problems] == ["target-timeout"]
+    assert target.verdict.value == "error"  # not checked, which fails closed, as on the local engine

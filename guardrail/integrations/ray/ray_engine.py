@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 
 from guardrail.config import GuardrailConfig
-from guardrail.engine import CheckContext, internal_error, run_checks
+from guardrail.engine import CheckContext, internal_error, run_checks, within_deadline
 from guardrail.findings import Evidence, Problem, Report
 from guardrail.sources import resolve
 from guardrail.sources.data_file import DataFileSource
@@ -58,6 +58,12 @@ def _records(source: DataFileSource | FolderSource, ctx: CheckContext) -> Eviden
 
 
 def _gather(target: str, ctx: CheckContext) -> Evidence:
+    """One target, within `target-timeout` as on the local engine (a stalled cluster or a
+    lost worker must not hold the check, and with it a CI job, without end)."""
+    return within_deadline(target, ctx.config.target_timeout, lambda: _gather_now(target, ctx))
+
+
+def _gather_now(target: str, ctx: CheckContext) -> Evidence:
     source = resolve(target)
     if isinstance(source, DataFileSource):
         resolved = {"path": str(source.path)}
