@@ -347,24 +347,10 @@ def csv_batches(
                 yield None, _raw(bad)
             row += sparse.skipped + len(sparse.rows)
             continue
-        raw: list[str] = []
-
-        def on_invalid(bad: pcsv.InvalidRow, line0: int = line0, raw: list[str] = raw) -> str:
-            line = line0 + bad.number - 1 if bad.number is not None and line0 else None
-            rep.malformed_row(line, (bad.text or "")[:200])
-            raw.append(bad.text or "")
-            return "skip"
-
-        table = pcsv.read_csv(
-            io.BytesIO(data),
-            read_options=pcsv.ReadOptions(
-                column_names=header, use_threads=False, block_size=min(len(data) + 1, PARSE_BLOCK_BYTES)
-            ),
-            parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header}),
-        ).combine_chunks()  # one batch per block would cost the scanner's per-batch work each time
+        table, bad_rows = _csv_whole(data, header, delimiter, line0)
+        for line, text in bad_rows:
+            rep.malformed_row(line, text[:200])
+        raw = [text for _, text in bad_rows]
         offset = row if chunk.first_line is not None else None
         for batch in table.to_batches(BATCH_ROWS):
             yield offset, batch
@@ -373,6 +359,42 @@ def csv_batches(
         row += table.num_rows
         if raw:
             yield None, _raw(raw)
+
+
+def _csv_whole(
+    data: bytes, header: list[str], delimiter: str, line0: int
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    """A chunk parsed by pyarrow, and its bad rows (file line, text), as one batch of strings.
+
+    Parsed in blocks of `PARSE_BLOCK_BYTES` (about twice as fast); a quoted value longer than
+    a block makes pyarrow refuse ("straddles two block boundaries"), and the chunk is parsed
+    again as one block, as it always was. Bad rows count only from the parse that succeeded.
+    """
+    for block in dict.fromkeys((min(len(data) + 1, PARSE_BLOCK_BYTES), len(data) + 1)):
+        bad_rows: list[tuple[int | None, str]] = []
+
+        def on_invalid(bad: pcsv.InvalidRow, bad_rows: list[tuple[int | None, str]] = bad_rows) -> str:
+            bad_rows.append(
+                (line0 + bad.number - 1 if bad.number is not None and line0 else None, bad.text or "")
+            )
+            return "skip"
+
+        try:
+            table = pcsv.read_csv(
+                io.BytesIO(data),
+                read_options=pcsv.ReadOptions(column_names=header, use_threads=False, block_size=block),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header}),
+            )
+        except pa.ArrowInvalid:
+            if block > len(data):
+                raise
+            continue
+        # One batch per block would cost the scanner's per-batch work each time.
+        return table.combine_chunks(), bad_rows
+    raise AssertionError("unreachable: the one-block parse returns or raises")
 
 
 def _csv_sifted(

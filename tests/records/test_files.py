@@ -122,6 +122,20 @@ def test_a_bad_csv_row_deep_in_a_chunk_is_named_by_its_line(tmp_path: Path) -> N
     assert f.location.line == 90_002 and "line 90002" in f.message
 
 
+def test_a_quoted_csv_value_longer_than_a_parse_block_is_read(tmp_path: Path) -> None:
+    # pyarrow refuses a quoted value that straddles its blocks; the chunk is parsed as one.
+    lines = "\n".join(f"line {i} of a long quoted note" for i in range(80_000))
+    big = f'"{lines}\nsee https://t.co/AbCdEf1234",1'
+    assert len(big) > 2 * format_readers.PARSE_BLOCK_BYTES
+    rows = ["text,n", *(f"row {i},{i}" for i in range(1000)), big, *(f"row {i},{i}" for i in range(1000))]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(rows) + "\n")
+    ev = _scan(path)
+    assert not ev.problems
+    assert ev.scan is not None and ev.scan.rows_scanned == 2001
+    assert {f.rule_id for f in ev.findings} >= {"GR402"}
+
+
 def test_rows_are_cut_at_line_ends_only_as_datasets_does(tmp_path: Path) -> None:
     # A form feed or U+2028 inside a line is not a line end for `load_dataset`.
     text = tmp_path / "a.txt"
