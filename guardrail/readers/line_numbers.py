@@ -61,7 +61,10 @@ def _collect(starts: Iterator[tuple[int, int]], wanted: set[int]) -> dict[int, i
 
 
 # bytes.strip() whitespace: a JSON line of only these is blank, and pyarrow gives it no row.
-_BLANK = np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8)
+_IS_BLANK = np.zeros(256, dtype=bool)
+_IS_BLANK[list(b" \t\n\r\x0b\x0c")] = True
+# Up to this many lines of a block that open with whitespace are looked at one by one.
+_FEW_ODD = 256
 READ_BYTES = 8 * 1024 * 1024
 
 
@@ -93,8 +96,14 @@ def _jsonl_lines(fh: BinaryIO, wanted: set[int]) -> dict[int, int]:
         full = np.ones(ends.size, dtype=bool)  # each line ended in this block: not blank
         full[0] = not (blank_so_far and _blank(data, 0, int(ends[0])))
         starts = ends[:-1] + 1
-        for i in np.flatnonzero(np.isin(np.frombuffer(data, dtype=np.uint8)[starts], _BLANK)).tolist():
-            full[i + 1] = not _blank(data, int(starts[i]), int(ends[i + 1]))
+        raw = np.frombuffer(data, dtype=np.uint8)
+        odd = np.flatnonzero(_IS_BLANK[raw[starts]])  # lines that open with whitespace
+        if odd.size > _FEW_ODD:  # many (blank lines by the million): per byte, in numpy
+            filled = np.concatenate(([0], np.cumsum(~_IS_BLANK[raw], dtype=np.int64)))
+            full[odd + 1] = filled[ends[odd + 1]] > filled[starts[odd]]
+        else:
+            for i in odd.tolist():
+                full[i + 1] = not _blank(data, int(starts[i]), int(ends[i + 1]))
         at = np.flatnonzero(full)
         rows = row + np.arange(at.size)
         hit = np.isin(rows, want)

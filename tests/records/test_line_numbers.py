@@ -81,12 +81,14 @@ def _reference(data: bytes, wanted: set[int]) -> dict[int, int]:
     end=st.sampled_from([b"", b"\n"]),
     block=st.integers(1, 24),
     picks=st.sets(st.integers(0, 45), min_size=1, max_size=6),
+    one_by_one=st.sampled_from([0, 10_000]),  # lines that open with whitespace: numpy or one by one
 )
 def test_rows_are_placed_on_the_lines_a_line_by_line_read_gives(
-    lines: list[bytes], end: bytes, block: int, picks: set[int]
+    lines: list[bytes], end: bytes, block: int, picks: set[int], one_by_one: int
 ) -> None:
     data = b"\n".join(lines) + end
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(line_numbers, "READ_BYTES", block)  # lines cut across blocks
+        patch.setattr(line_numbers, "_FEW_ODD", one_by_one)
         got = line_numbers.row_lines(".jsonl", picks, lambda: io.BytesIO(data), len(data))
     assert got == _reference(data, picks)
