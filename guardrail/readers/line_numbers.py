@@ -65,7 +65,7 @@ _IS_BLANK = np.zeros(256, dtype=bool)
 _IS_BLANK[list(b" \t\n\r\x0b\x0c")] = True
 # Up to this many lines of a block that open with whitespace are looked at one by one.
 _FEW_ODD = 256
-READ_BYTES = 8 * 1024 * 1024
+READ_BYTES = 1024 * 1024  # at worst (a block of blank lines) numpy holds a few int64s per byte
 
 
 def _blank(data: bytes, start: int, stop: int) -> bool:
