@@ -370,31 +370,35 @@ def _csv_whole(
     a block makes pyarrow refuse ("straddles two block boundaries"), and the chunk is parsed
     again as one block, as it always was. Bad rows count only from the parse that succeeded.
     """
-    for block in dict.fromkeys((min(len(data) + 1, PARSE_BLOCK_BYTES), len(data) + 1)):
-        bad_rows: list[tuple[int | None, str]] = []
-
-        def on_invalid(bad: pcsv.InvalidRow, bad_rows: list[tuple[int | None, str]] = bad_rows) -> str:
-            bad_rows.append(
-                (line0 + bad.number - 1 if bad.number is not None and line0 else None, bad.text or "")
-            )
-            return "skip"
-
+    if len(data) >= PARSE_BLOCK_BYTES:
         try:
-            table = pcsv.read_csv(
-                io.BytesIO(data),
-                read_options=pcsv.ReadOptions(column_names=header, use_threads=False, block_size=block),
-                parse_options=pcsv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-                ),
-                convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header}),
-            )
+            return _csv_parse(data, header, delimiter, line0, PARSE_BLOCK_BYTES)
         except pa.ArrowInvalid:
-            if block > len(data):
-                raise
-            continue
-        # One batch per block would cost the scanner's per-batch work each time.
-        return table.combine_chunks(), bad_rows
-    raise AssertionError("unreachable: the one-block parse returns or raises")
+            pass
+    return _csv_parse(data, header, delimiter, line0, len(data) + 1)
+
+
+def _csv_parse(
+    data: bytes, header: list[str], delimiter: str, line0: int, block: int
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    bad_rows: list[tuple[int | None, str]] = []
+
+    def on_invalid(bad: pcsv.InvalidRow) -> str:
+        bad_rows.append(
+            (line0 + bad.number - 1 if bad.number is not None and line0 else None, bad.text or "")
+        )
+        return "skip"
+
+    table = pcsv.read_csv(
+        io.BytesIO(data),
+        read_options=pcsv.ReadOptions(column_names=header, use_threads=False, block_size=block),
+        parse_options=pcsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header}),
+    )
+    # One batch per block would cost the scanner's per-batch work each time.
+    return table.combine_chunks(), bad_rows
 
 
 def _csv_sifted(

@@ -53,7 +53,8 @@ class Chunk:
             chunk must then be parsed whole).
         sift: The chunk's candidate lines (`linefilter.sift`), when `sifted`.
         size: How many bytes the chunk holds, when `body` is None.
-        reread: Reads the chunk's bytes from the file again, when `body` is None.
+        reread: Reads the chunk's bytes from the file again, when `body` is None: by file
+            descriptor, so only while the file the chunks come from is still open.
     """
 
     body: bytes | None
