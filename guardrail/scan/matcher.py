@@ -2,8 +2,9 @@
 
 A string column chunk is one contiguous UTF-8 data buffer plus an offsets array. Hyperscan
 (SIMD multi-pattern matching, several GB/s on one core) runs once over the data buffer; each
-hit's end offset is mapped back to its value through the offsets array, and the scan resumes
-at the start of the next value, so a value costs one callback however often it matches.
+hit's end offset is mapped back to its value through the offsets array. A hit costs one
+Python callback, so no pattern may match at every byte of ordinary data: the 18-digit id
+pattern matches once per run of digits, not once per digit (`prefilter.SNOWFLAKE_RUN`).
 Where Hyperscan has no wheel, Arrow's RE2 kernel runs the same alternation per value (in
 C++, no Python per value). Both are case-insensitive without lower-cased copies of the data
 (`HS_FLAG_CASELESS`, RE2 `ignore_case`), and both only pick candidates: the exact rules run
