@@ -249,12 +249,20 @@ def _jsonl_sifted(held: list[tuple[Chunk, Sift]], row: int, rep: Reporter) -> tu
     batch = parsed.combine_chunks().to_batches()[0] if parsed is not None and parsed.num_rows else None
     seen: tuple[str, ...] = ()
     if batch is not None and skipped:
-        # A skipped line holds no `null`: a key it has is not null there. Rare, so a plain search.
-        seen = tuple(
+        # A skipped line holds no `null`: a key it has is not null there. Rare, so a plain search,
+        # reading each chunk once for every such column (a sifted chunk reads its bytes again).
+        null = [
             name
             for name, col in zip(batch.schema.names, batch.columns, strict=True)
-            if col.null_count == len(col) and any(_key_in_skipped(c.data, s, name) for c, s in held)
-        )
+            if col.null_count == len(col)
+        ]
+        found: set[str] = set()
+        for c, s in held:
+            if len(found) == len(null):
+                break
+            data = c.data
+            found.update(name for name in null if name not in found and _key_in_skipped(data, s, name))
+        seen = tuple(name for name in null if name in found)
     return Sparse(skipped, max(nbytes, 0), batch, np.concatenate(rows).astype(np.int64), seen), raw
 
 
