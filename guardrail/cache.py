@@ -20,16 +20,22 @@ Never stored: evidence with a could-not-check problem (an `error` is retried, ne
 as a pass). Entries are checked on read (format, the full key, a digest of the body); an entry
 that fails is ignored, removed and rewritten by the scan that follows. `cache = false` in the
 configuration, or `--no-cache`, turns the cache off.
+
+The cache keeps itself small: a hit refreshes its entry's mtime, and at most once a day a store
+removes entries unused for `MAX_AGE_DAYS` and, past `MAX_ENTRIES`, the least recently used (an
+edited file's old entry can never be hit again, so without this the folder would only grow).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
@@ -45,6 +51,12 @@ FORMAT = "guardrail-check-cache/v1"
 # A local file is hashed before its scan is skipped; reading it costs less than parsing and
 # scanning it, but only a full scan is worth that (a sample reads far less than the file).
 HASH_CHUNK = 1 << 20
+# Pruning: entries unused this long go, and past this many the least recently used go too.
+MAX_AGE_DAYS = 30
+MAX_ENTRIES = 20_000
+PRUNE_EVERY_SECONDS = 24 * 3600
+_PRUNED_MARKER = ".last-prune"
+_STALE_TMP_SECONDS = 3600  # a `.tmp` this old is a write that died half way
 
 
 def cache_dir() -> Path:
@@ -157,6 +169,7 @@ class CheckCache:
             path.unlink(missing_ok=True)
             return None
         self.hits += 1
+        _touch(path)  # the entry's mtime is its last use: pruning keeps what is used
         note = f"records: reused the scan cached at {raw.get('stored_at', '?')} (same data, rules and configuration)"
         return dataclasses.replace(evidence, notes=(*evidence.notes, note))
 
@@ -179,12 +192,14 @@ class CheckCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Written whole, then renamed: a reader never sees half an entry.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.stem}.", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(json.dumps(entry, sort_keys=True))
             os.replace(tmp, path)
         except OSError as exc:  # a read-only or full disk costs a re-scan, nothing more
             logger.debug("guardrail: could not write the check cache at %s: %s", path, exc)
+            return
+        prune(self.directory)
 
     def through(
         self, kind: str, parts: Mapping[str, Any] | None, target: str, scan: Callable[[], Evidence]
@@ -198,6 +213,59 @@ class CheckCache:
         evidence = scan()
         self.put(kind, parts, evidence)
         return evidence
+
+
+def prune(directory: Path, *, now: float | None = None, force: bool = False) -> int:
+    """Remove entries unused for `MAX_AGE_DAYS`, then the least recently used past `MAX_ENTRIES`.
+
+    Runs at most once per `PRUNE_EVERY_SECONDS` per cache folder (a marker file's mtime says
+    when it last ran) unless `force`; returns how many files were removed. Never raises: a
+    cache that cannot be pruned costs disk space, not a check.
+    """
+    now = time.time() if now is None else now
+    marker = directory / _PRUNED_MARKER
+    try:
+        if not force and now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    removed = 0
+    try:
+        marker.touch()
+        os.utime(marker, (now, now))
+        entries: list[tuple[float, Path]] = []
+        for sub in os.scandir(directory):
+            if len(sub.name) != 2 or not sub.is_dir(follow_symlinks=False):
+                continue  # only the folders `_path` makes: nothing else here is touched
+            for item in os.scandir(sub.path):
+                if not item.name.startswith(sub.name) or not item.is_file(follow_symlinks=False):
+                    continue
+                age = now - item.stat(follow_symlinks=False).st_mtime
+                path = Path(item.path)
+                if item.name.endswith(".tmp"):
+                    if age > _STALE_TMP_SECONDS:
+                        path.unlink(missing_ok=True)
+                        removed += 1
+                elif item.name.endswith(".json"):
+                    if age > MAX_AGE_DAYS * 86400:
+                        path.unlink(missing_ok=True)
+                        removed += 1
+                    else:
+                        entries.append((age, path))
+        entries.sort(key=lambda e: e[0])  # most recently used first
+        for _, path in entries[MAX_ENTRIES:]:
+            path.unlink(missing_ok=True)
+            removed += 1
+    except OSError as exc:
+        logger.debug("guardrail: could not prune the check cache at %s: %s", directory, exc)
+    return removed
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a read-only cache still serves hits
+        os.utime(path)
 
 
 def _canonical(value: Any) -> str:

@@ -118,6 +118,70 @@ def test_could_not_check_is_never_stored(home: Path) -> None:
     assert store.get("x", {"a": "1"}, "t") is None
 
 
+def _stored(store: CheckCache, name: str) -> Path:
+    """Store a clean result under key `name`; the entry's path."""
+    store.put("x", {"name": name}, Evidence(name))
+    return store._path(store.key("x", {"name": name}))
+
+
+def _age(path: Path, days: float) -> None:
+    then = path.stat().st_mtime - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_entries_unused_for_a_month_are_pruned_and_a_hit_counts_as_use(home: Path) -> None:
+    store = CheckCache(GuardrailConfig())
+    used, unused, recent = (_stored(store, n) for n in ("used", "unused", "recent"))
+    for path in (used, unused):
+        _age(path, cache_module.MAX_AGE_DAYS + 1)
+    assert store.get("x", {"name": "used"}, "t") is not None  # a hit refreshes the entry
+    half_written = used.parent / f"{used.stem}.abc.tmp"
+    half_written.write_text("{", encoding="utf-8")
+    _age(half_written, 1)
+    removed = cache_module.prune(store.directory, force=True)
+    assert removed == 2
+    assert used.exists() and recent.exists()
+    assert not unused.exists() and not half_written.exists()
+    assert store.get("x", {"name": "unused"}, "t") is None
+
+
+def test_past_the_entry_cap_the_least_recently_used_go(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = CheckCache(GuardrailConfig())
+    paths = [_stored(store, f"e{i}") for i in range(5)]
+    for days, path in enumerate(paths):
+        _age(path, days)  # e0 used last, e4 first
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
+    cache_module.prune(store.directory, force=True)
+    assert [p.exists() for p in paths] == [True, True, True, False, False]
+
+
+def test_a_store_prunes_at_most_once_a_day(home: Path) -> None:
+    store = CheckCache(GuardrailConfig())
+    first = _stored(store, "first")  # the first store prunes (no marker yet) and leaves a marker
+    marker = store.directory / ".last-prune"
+    assert marker.exists()
+    _age(first, cache_module.MAX_AGE_DAYS + 1)
+    _stored(store, "second")
+    assert first.exists(), "pruned again within a day"
+    _age(marker, 2)
+    _stored(store, "third")
+    assert not first.exists()
+
+
+def test_pruning_touches_only_the_cache_own_files(home: Path) -> None:
+    store = CheckCache(GuardrailConfig())
+    _stored(store, "mine")
+    foreign = [store.directory / "notes.json", store.directory / "abc" / "x.json"]
+    inside = next(p for p in store.directory.iterdir() if p.is_dir())
+    foreign.append(inside / "zz-other.json")
+    for path in foreign:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+        _age(path, cache_module.MAX_AGE_DAYS + 5)
+    cache_module.prune(store.directory, force=True)
+    assert all(p.exists() for p in foreign)
+
+
 def test_streams_have_no_key() -> None:
     assert dataset_parts(data(CLEAN).to_iterable_dataset()) is None
 
