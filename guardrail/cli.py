@@ -297,8 +297,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.output is not None:
         _write(args.output, out)
     else:
-        sys.stdout.write(out)
+        _print(out)
     return EXIT_OK if args.exit_zero else report.exit_code
+
+
+def _print(text: str) -> None:
+    """Write the report to stdout, naming a failure instead of a traceback at exit."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped (`| head`): the exit code still carries the verdict; keep the
+        # interpreter's own final flush from failing again on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror}") from None
 
 
 def _parse_report_spec(spec: str, formats: Mapping[str, object]) -> tuple[str, Path]:
@@ -366,7 +379,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardrail: scrub refused: {exc}", file=sys.stderr)
         return EXIT_BLOCKED
     except GuardrailError as exc:  # TargetError, ConfigError, UsageError, RayNotInstalledError
-        print(f"guardrail: error: {exc}", file=sys.stderr)
+        from guardrail.reporters.printable import printable  # names in messages are untrusted
+
+        print(f"guardrail: error: {printable(str(exc), keep_newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("guardrail: interrupted", file=sys.stderr)

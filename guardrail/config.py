@@ -292,7 +292,8 @@ def find_config_file(start: Path | None = None) -> Path | None:
                 continue
             if name == "guardrail.toml":
                 return candidate
-            if "guardrail" in _read_toml(candidate).get("tool", {}):
+            tool = _read_toml(candidate).get("tool")
+            if isinstance(tool, dict) and "guardrail" in tool:  # `tool = 5` holds no table of ours
                 return candidate
     return None
 
@@ -309,10 +310,15 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     file = Path(path) if path is not None else find_config_file(start)
     if file is None:
         return GuardrailConfig()
+    if file.is_dir():
+        raise ConfigError(f"{file}: is a folder; give the path of a guardrail.toml or pyproject.toml")
     if not file.is_file():
         raise ConfigError(f"{file}: configuration file not found")
     doc = _read_toml(file)
-    table = doc.get("tool", {}).get("guardrail")
+    tool = doc.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{file}: `tool` must be a table ([tool.guardrail]), not {type(tool).__name__}")
+    table = tool.get("guardrail")
     if table is None:
         table = {} if file.name == "pyproject.toml" else doc
     if not isinstance(table, dict):

@@ -139,7 +139,8 @@ class Finding:
         """Identity that survives unrelated edits: the line number is left out."""
         loc = replace(self.location, line=None, row=None)
         raw = "\x1f".join([self.rule_id, str(loc), self.evidence])
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+        # surrogateescape: a file name that is not UTF-8 hashes as its own bytes.
+        return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

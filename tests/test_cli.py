@@ -234,3 +234,32 @@ def test_arrow_allocator_takes_the_purge_delay_the_command_sets() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env={**env, "MIMALLOC_VERBOSE": "1"}
     )
     assert "option 'purge_delay': 10 " in out.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_that_cannot_be_written_to_stdout_is_named_not_a_traceback() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "guardrail", "check", str(CARDS / "x_tweets.md"), "--no-cache"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == "guardrail: error: cannot write the report to standard output: No space left on device\n"
+    )
+
+
+def test_a_closed_pipe_keeps_the_verdict_as_exit_code() -> None:
+    cmd = [sys.executable, "-m", "guardrail", "check", str(CARDS / "x_tweets.md"), "--no-cache"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the report is written
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 1
+    assert "Traceback" not in err and "Exception ignored" not in err

@@ -100,3 +100,19 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
     path.write_text("fail-open = \n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(path)
+
+
+@pytest.mark.parametrize("tool", ["5", '"guardrail"', "[1, 2]"])
+def test_a_tool_key_that_is_not_a_table_is_skipped_in_discovery_and_named_when_given(
+    tmp_path: Path, tool: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"tool = {tool}\n")
+    assert find_config_file(tmp_path) is None
+    assert load_config(start=tmp_path) == GuardrailConfig()
+    with pytest.raises(ConfigError, match="`tool` must be a table"):
+        load_config(tmp_path / "pyproject.toml")
+
+
+def test_a_folder_given_as_the_config_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)

@@ -6,7 +6,8 @@ import json
 
 from guardrail.findings import Report
 from guardrail.reporters.options import PLAIN, ReportOptions
+from guardrail.reporters.printable import json_safe
 
 
 def format_json(report: Report, options: ReportOptions = PLAIN) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)) + "\n"

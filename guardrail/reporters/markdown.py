@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from guardrail.findings import Report, Verdict
 from guardrail.reporters.options import PLAIN, ReportOptions
+from guardrail.reporters.printable import printable
 
 _ICONS = {Verdict.BLOCK: "⛔", Verdict.ERROR: "❗", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # A newline would end the table row; other controls are escaped like the text report's.
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def format_markdown(report: Report, options: ReportOptions = PLAIN) -> str:
@@ -26,8 +28,9 @@ def format_markdown(report: Report, options: ReportOptions = PLAIN) -> str:
             if top
             else (_cell(t.problems[0].message) if t.problems else "")
         )
+        target = _cell(t.target).replace("`", "'")  # the name sits in a code span
         lines.append(
-            f"| `{_cell(t.target)}` | {_ICONS[t.verdict]} {t.verdict.value} | {len(t.findings)} | {evidence} |"
+            f"| `{target}` | {_ICONS[t.verdict]} {t.verdict.value} | {len(t.findings)} | {evidence} |"
         )
     lines.append("")
     lines.append(

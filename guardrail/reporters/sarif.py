@@ -15,6 +15,7 @@ from pathlib import Path
 from guardrail._project import HOME_URL
 from guardrail.findings import Finding, Problem, Report, Severity, TargetReport
 from guardrail.reporters.options import PLAIN, ReportOptions
+from guardrail.reporters.printable import json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
@@ -141,4 +142,4 @@ def format_sarif(report: Report, options: ReportOptions = PLAIN) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

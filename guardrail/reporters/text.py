@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guardrail.findings import Report, TargetReport, Verdict
 from guardrail.reporters.options import PLAIN, ReportOptions
+from guardrail.reporters.printable import printable as _p
 
 _COLORS = {
     Verdict.BLOCK: "\033[1;31m",
@@ -24,32 +25,36 @@ def _indented(text: str, prefix: str) -> str:
 
 
 def _target_lines(t: TargetReport, color: bool) -> list[str]:
-    lines = [f"{_paint(t.verdict.value.upper(), t.verdict, color)}  {t.target}"]
-    pins = ", ".join(f"{k} {v}" for k, v in t.resolved.items() if k in ("repo_id", "commit", "config"))
+    lines = [f"{_paint(t.verdict.value.upper(), t.verdict, color)}  {_p(t.target)}"]
+    pins = ", ".join(
+        f"{k} {_p(str(v))}" for k, v in t.resolved.items() if k in ("repo_id", "commit", "config")
+    )
     if pins:
         lines.append(f"    checked: {pins}")
     if t.scan is not None:
-        lines.append(f"    records: {t.scan.describe()}")
+        lines.append(f"    records: {_p(t.scan.describe())}")
     for f in t.findings:
-        lines.append(f"    {f.rule_id} [{f.severity.value}] {f.message}")
-        lines.append(f"        at {f.location}")
+        lines.append(f"    {f.rule_id} [{f.severity.value}] {_p(f.message)}")
+        lines.append(f"        at {_p(str(f.location))}")
         if f.chain:
-            lines.append(f"        lineage: {' → '.join(f.chain)}")
+            lines.append(f"        lineage: {' → '.join(_p(c) for c in f.chain)}")
         if f.matched is not None and f.scanned is not None:
             lines.append(f"        rows: {f.matched:,} of {f.scanned:,} scanned")
         if f.configs:
-            lines.append(f"        configs: {', '.join(f.configs)}")
-        lines.append(f"        evidence: {f.evidence}")
+            lines.append(f"        configs: {_p(', '.join(f.configs))}")
+        lines.append(f"        evidence: {_p(f.evidence)}")
     for p in t.problems:
         # Library messages (huggingface_hub's 404 text) span lines: keep them inside the target.
-        lines.append(_indented(f"    could not check ({p.code}): {p.message}", "        "))
+        lines.append(
+            _indented(f"    could not check ({p.code}): {_p(p.message, keep_newlines=True)}", "        ")
+        )
         if p.hint:
-            lines.append(_indented(f"        to proceed: {p.hint}", "        "))
+            lines.append(_indented(f"        to proceed: {_p(p.hint, keep_newlines=True)}", "        "))
     for s in t.suppressed:
         item = s.item
         label = getattr(item, "rule_id", None) or getattr(item, "code", "")
-        lines.append(f"    suppressed {label} by {s.by}: {s.reason}")
-    lines.extend(f"    note: {n}" for n in t.notes)
+        lines.append(f"    suppressed {label} by {_p(s.by)}: {_p(s.reason)}")
+    lines.extend(f"    note: {_p(n)}" for n in t.notes)
     return lines
 
 
@@ -69,7 +74,7 @@ def format_text(report: Report, options: ReportOptions = PLAIN) -> str:
         lines.extend(_target_lines(t, color))
     for e in report.stale_baseline:
         lines.append(
-            f"baseline entry no longer found: {e.rule_id} in {e.target} at {e.location} ({e.fingerprint})"
+            f"baseline entry no longer found: {e.rule_id} in {_p(e.target)} at {_p(str(e.location))} ({e.fingerprint})"
         )
     counts = {v: sum(1 for t in report.targets if t.verdict is v) for v in Verdict}
     summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
