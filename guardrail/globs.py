@@ -8,6 +8,7 @@ often pass the pattern through unexpanded, so guardrail expands it itself. Patte
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -25,7 +26,8 @@ def expand(target: str) -> list[str]:
 
     A target that exists as written is never expanded (a file may be called `a[1].jsonl`).
     """
-    if not is_pattern(target) or Path(target).exists():
+    # os.path.exists: Path.exists raises on a folder without search permission.
+    if not is_pattern(target) or os.path.exists(target):
         return [target]
     return sorted(glob.glob(target, recursive=True))
 

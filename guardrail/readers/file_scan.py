@@ -10,14 +10,17 @@ import gzip
 import io
 import json
 import lzma
+import os
 import random
+import re
+import stat
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -49,15 +52,47 @@ class DataFile:
     split: str | None = None
     config: str | None = None
 
-    @property
+    @cached_property
     def compression(self) -> str | None:
         last = self.path.suffix.lower()
-        return last if data_suffix(self.path) and last not in DATA_SUFFIXES else None
+        if data_suffix(self.path) and last not in DATA_SUFFIXES:
+            return last
+        if data_suffix(self.path) in (*PARQUET_SUFFIXES, ".arrow", ".tar"):
+            return None  # formats with their own container
+        return sniffed_compression(self.path)
 
     @property
     def estimated_bytes(self) -> int:
         size = self.path.stat().st_size
         return size * COMPRESSION_RATIO if self.compression else size
+
+
+# A compressed stream's first bytes, none of which can start UTF-8 or UTF-16 text.
+_MAGIC = (
+    (b"\x1f\x8b", ".gz"),
+    (b"\xfd7zXZ\x00", ".xz"),
+    (b"\x28\xb5\x2f\xfd", ".zst"),
+    (b"PK\x03\x04", ".zip"),
+)
+_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
+
+
+def sniffed_compression(path: Path) -> str | None:
+    """The compression a line file's first bytes show, whatever its name says.
+
+    `datasets` decompresses `train.jsonl` when it is gzip inside (fsspec infers it from the
+    bytes), so its rows reach training; read by name alone they would be one long garbled line.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO or device is refused when opened, never read here
+        with open(path, "rb") as fh:
+            head = fh.read(10)
+    except OSError:
+        return None  # the open that follows reports it
+    if _BZIP2.match(head):
+        return ".bz2"
+    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
 
 
 def _open(f: DataFile) -> BinaryIO:

@@ -19,6 +19,9 @@ from guardrail.readers.file_bounds import kind_of
 from guardrail.readers.file_types import COMPRESSION_SUFFIXES, NOT_TEXT_SUFFIXES, data_suffix
 
 CARD_NAME = "README.md"
+# Archives `datasets` extracts (a folder's `data.zip` loads as the files inside it) that name no
+# data format guardrail reads (`train.jsonl.zip` does, and is scanned).
+ARCHIVE_SUFFIXES = frozenset([".zip", ".7z", ".rar"])
 # Past this many entries a folder is not walked further (a link to `/` must not walk the disk).
 MAX_ENTRIES = 200_000
 
@@ -32,12 +35,15 @@ class Inventory:
     other: list[Path] = field(default_factory=list)  # not data
     special: list[tuple[Path, str]] = field(default_factory=list)
     links_out: list[tuple[Path, str]] = field(default_factory=list)
+    unlisted: list[tuple[Path, str]] = field(default_factory=list)  # folders that could not be listed
     hidden: int = 0
     truncated: bool = False  # stopped at MAX_ENTRIES
 
     @property
     def empty(self) -> bool:
-        return not (self.readable or self.unreadable or self.other or self.special or self.truncated)
+        return not (
+            self.readable or self.unreadable or self.other or self.special or self.unlisted or self.truncated
+        )
 
 
 def inventory(folder: Path) -> Inventory:
@@ -46,7 +52,11 @@ def inventory(folder: Path) -> Inventory:
     inv = Inventory()
     seen_dirs: set[str] = set()
     entries = 0
-    for here, dirs, names in os.walk(folder, followlinks=True):
+    def unlisted(exc: OSError) -> None:
+        # os.walk skips a folder it cannot list without a word; its files would pass unread.
+        inv.unlisted.append((Path(exc.filename or folder), exc.strerror or type(exc).__name__))
+
+    for here, dirs, names in os.walk(folder, onerror=unlisted, followlinks=True):
         entries += len(dirs) + len(names)
         if entries > MAX_ENTRIES:
             inv.truncated = True
@@ -89,7 +99,7 @@ def _classify(path: Path, folder: Path, inv: Inventory) -> None:
         return  # the card: read by the card detectors
     elif data_suffix(path) is not None:
         inv.readable.append(path)
-    elif _suffix(path) in NOT_TEXT_SUFFIXES:
+    elif _suffix(path) in NOT_TEXT_SUFFIXES or path.suffix.lower() in ARCHIVE_SUFFIXES:
         inv.unreadable.append(path)
     else:
         inv.other.append(path)

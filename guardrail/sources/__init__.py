@@ -6,6 +6,7 @@ ID (`org/name`, `name`, optionally `@revision`). Local paths win over Hub IDs.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -47,8 +48,16 @@ def resolve(target: str) -> Source:
         TargetError: if a local path does not exist or is of an unsupported kind.
     """
     path = Path(target)
-    if path.exists():
-        if path.is_dir():
+    try:
+        path.stat()
+    except PermissionError:
+        raise TargetError(
+            f"{target}: permission denied: a folder on its path cannot be searched by this user"
+        ) from None
+    except (OSError, ValueError):
+        pass  # absent (or a name no file system takes): maybe a Hub ID, decided below
+    if os.path.exists(path):  # os.path: a name too long for the file system is not an error here
+        if os.path.isdir(path):
             from guardrail.sources.folder import FolderSource
 
             return FolderSource(target, path)

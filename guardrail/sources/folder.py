@@ -34,7 +34,9 @@ class FolderSource:
         """The folder's card, or a note that it has none (then the records decide)."""
         card_path = self.path / CARD_NAME
         # exists(), not is_file(): a FIFO or device named README.md is refused, not ignored.
-        if card_path.exists() and not card_path.is_dir():
+        # os.path: a folder without search permission makes Path.exists raise; its listing
+        # failure is reported with the records.
+        if os.path.exists(card_path) and not os.path.isdir(card_path):
             display = str(Path(self.target) / CARD_NAME)
             return card_file_evidence(self.target, card_path, display, ctx)
         return Evidence(
@@ -73,10 +75,12 @@ class FolderSource:
         if exclude:
             inv, skipped = _without_excluded(inv, self.path, self.target, exclude)
         notes: list[str] = []
-        if inv.special:
-            # datasets would open a FIFO README.md and wait forever: resolve without it.
+        if inv.special or inv.unlisted:
+            # datasets would open a FIFO README.md and wait forever, and fails on a folder it
+            # cannot list: resolve without it.
             files: list[DataFile] = []
-            notes.append("special files present: data files scanned without datasets' split resolution")
+            what = "special files present" if inv.special else "folders that could not be listed"
+            notes.append(f"{what}: data files scanned without datasets' split resolution")
         else:
             files, notes = folder_files(self.path, self.target)
         known = {os.path.realpath(f.path) for f in files}
@@ -128,7 +132,7 @@ def _accounting(inv: Inventory, folder: Path, target: str) -> Evidence:
     """Problems and notes for every file of the folder that is not scanned."""
     problems: list[Problem] = []
     notes: list[str] = []
-    if inv.empty and not (folder / CARD_NAME).exists():
+    if inv.empty and not os.path.exists(folder / CARD_NAME):
         problems.append(
             Problem(
                 "empty-target",
@@ -145,12 +149,23 @@ def _accounting(inv: Inventory, folder: Path, target: str) -> Evidence:
                 "replace them with regular files, or allowlist the target with a reason",
             )
         )
+    if inv.unlisted:
+        shown = ", ".join(f"{_relative(p, folder)} ({why})" for p, why in inv.unlisted[:5])
+        problems.append(
+            Problem(
+                "unreadable-folder",
+                f"{target}: {len(inv.unlisted):,} folder(s) could not be listed, so their files were not "
+                f"checked: {shown}",
+                "give guardrail read and execute permission on them, or allowlist the target with a reason",
+            )
+        )
     if inv.unreadable:
         problems.append(
             Problem(
                 "unread-data-files",
-                f"{target}: {len(inv.unreadable):,} file(s) that `datasets` can load hold no text guardrail "
-                f"reads, so they were not checked: {listed(inv.unreadable, folder)}",
+                f"{target}: {len(inv.unreadable):,} file(s) that `datasets` can load are not read by "
+                f"guardrail (media, or archives of several files), so they were not checked: "
+                f"{listed(inv.unreadable, folder)}",
                 "remove them, or allowlist the target with a reason if they hold no X content",
             )
         )
@@ -168,3 +183,7 @@ def _accounting(inv: Inventory, folder: Path, target: str) -> Evidence:
     for link, where in inv.links_out:
         notes.append(f"followed symlink {link.relative_to(folder)} -> {where} (outside the folder)")
     return Evidence(target=target, problems=tuple(problems), notes=tuple(notes))
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) and path != folder else str(path)

@@ -11,8 +11,12 @@ import gzip
 import io
 import json
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import tarfile
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -458,3 +462,142 @@ def test_scanner_bug_on_hub_records_is_an_internal_error_not_hub_bad_response(
     monkeypatch.setattr(RecordScanner, "_scan_leaf", broken)
     evidence = record_sample.scan_hub_records(HubRef("org/x"), None, (None,), GuardrailConfig(), "org/x")
     assert [p.code for p in evidence.problems] == ["internal-error"]
+
+
+def test_an_archive_of_files_in_a_folder_is_could_not_check(tmp_path: Path) -> None:
+    # datasets.load_dataset(folder) extracts data.zip and returns its rows; they must not pass unread.
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Garden notes\n")
+    with zipfile.ZipFile(folder / "data.zip", "w") as z:
+        z.writestr("inner.jsonl", jsonl(X_ROWS))
+    assert [len(split) for split in datasets.load_dataset(str(folder)).values()] == [len(X_ROWS)]
+    report = one(folder)
+    assert report.verdict is Verdict.ERROR
+    assert codes(report) == ["unread-data-files"] and "data.zip" in report.problems[0].message
+
+
+def _unlistable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """`folder` cannot be listed, as for a user without read permission (tests may run as root)."""
+    real_scandir = os.scandir
+
+    def scandir(path: str | os.PathLike[str] = ".") -> object:
+        if os.path.realpath(path) == os.path.realpath(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_subfolder_that_cannot_be_listed_is_could_not_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ds"
+    (folder / "data").mkdir(parents=True)
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Garden notes\n")
+    (folder / "data" / "train.jsonl").write_text(jsonl(X_ROWS))
+    (folder / "notes.jsonl").write_text(jsonl(CLEAN_ROWS))
+    _unlistable(monkeypatch, folder / "data")
+    report = one(folder)
+    assert report.verdict is Verdict.ERROR
+    assert codes(report) == ["unreadable-folder"]
+    assert "data (Permission denied)" in report.problems[0].message
+    assert report.scan is not None and report.scan.rows_scanned == len(CLEAN_ROWS)  # the rest is scanned
+
+
+def test_a_folder_target_that_cannot_be_listed_is_could_not_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(jsonl(X_ROWS))
+    _unlistable(monkeypatch, folder)
+    report = one(folder)
+    assert report.verdict is Verdict.ERROR and codes(report) == ["unreadable-folder"]
+    assert not report.failed_internally
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+    reason="needs root and setpriv to drop to nobody",
+)
+def test_an_unreadable_subfolder_blocks_for_a_user_without_permission(tmp_path: Path) -> None:
+    # pytest's own temp root is private to root: the user must be able to reach the folder.
+    base = Path(tempfile.mkdtemp(prefix="guardrail-perm-"))
+    try:
+        _check_as_nobody(base, tmp_path)
+    finally:
+        shutil.rmtree(base)
+
+
+AS_NOBODY = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+def _check_as_nobody(base: Path, tmp_path: Path) -> None:
+    base.chmod(0o755)
+    folder = base / "ds"
+    (folder / "data").mkdir(parents=True)
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Garden notes\n")
+    (folder / "data" / "train.jsonl").write_text(jsonl(X_ROWS))
+    (folder / "data").chmod(0)
+    result = subprocess.run(
+        [
+            *AS_NOBODY,
+            sys.executable,
+            "-m",
+            "guardrail",
+            "check",
+            str(folder),
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
+        cwd="/",
+    )
+    target = json.loads(result.stdout)["targets"][0]
+    assert result.returncode == 1
+    assert target["verdict"] == "error" and [p["code"] for p in target["problems"]] == ["unreadable-folder"]
+    # A target the user cannot even reach is a usage error naming it, not a guardrail bug.
+    base.chmod(0o700)
+    result = subprocess.run(
+        [*AS_NOBODY, sys.executable, "-m", "guardrail", "check", str(folder), "--no-cache"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
+        cwd="/",
+    )
+    assert result.returncode == 2 and "permission denied" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "xz", "zstd"])
+def test_a_compressed_file_under_a_plain_name_is_read_decompressed(tmp_path: Path, kind: str) -> None:
+    import bz2
+    import lzma
+
+    raw = jsonl(CLEAN_ROWS + X_ROWS[:1]).encode()
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(raw)
+    packed = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}.get(
+        kind, lambda _: sink.getvalue().to_pybytes()
+    )(raw)
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(packed)
+    if kind == "gzip":  # what training would get: datasets decompresses it by its bytes
+        rows = datasets.load_dataset("json", data_files=str(path), split="train")
+        assert rows.num_rows == len(CLEAN_ROWS) + 1
+    report = one(path)
+    assert report.verdict is Verdict.BLOCK
+    assert report.scan is not None and report.scan.rows_scanned == len(CLEAN_ROWS) + 1
+    x_finding = next(f for f in report.findings if f.rule_id == "GR401")
+    assert x_finding.location.row == len(CLEAN_ROWS)
+
+
+def test_text_that_merely_starts_like_a_magic_number_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("BZh9 is how bzip2 files start; PK is how zips start\n" + X + "\n")
+    report = one(path)
+    assert report.verdict is Verdict.BLOCK and report.scan is not None and report.scan.rows_scanned == 2
