@@ -24,6 +24,11 @@ from guardrail.sources import data_suffix, looks_like_hub_id, resolve
         ("a/b/c", False),
         ("org/name/", False),
         ("has space/name", False),
+        # the Hub's own rules: no "--" or "..", no ".git" ending
+        ("a--b/c", False),
+        ("a/b..c", False),
+        ("a/b.git", False),
+        ("a-b/c.d", True),
     ],
 )
 def test_hub_id_shape(target: str, expected: bool) -> None:
@@ -49,3 +54,9 @@ def test_kinds(tmp_path: Path) -> None:
     assert type(resolve(str(card))).__name__ == "CardFileSource"
     assert type(resolve(str(tmp_path))).__name__ == "FolderSource"
     assert type(resolve("org/name")).__name__ == "HubSource"
+
+
+@pytest.mark.parametrize("target", ["a--b/c", "a/b.git", "a" * 300 + "/" + "b" * 300])
+def test_a_name_the_hub_refuses_is_a_target_error_not_a_crash(target: str) -> None:
+    with pytest.raises(TargetError, match="not a Hub dataset ID"):
+        resolve(target)

@@ -229,7 +229,7 @@ def _jsonl_sifted(held: list[tuple[Chunk, Sift]], row: int, rep: Reporter) -> tu
                 if not no_row[k]:
                     line = texts[k].decode("utf-8")
                     try:
-                        good.append(json.loads(line))
+                        good.append(_json_line(line, (chunk.first_line or 0) + i))
                     except json.JSONDecodeError:
                         rep.malformed_row((chunk.first_line or 0) + i, line[:200])
                         raw.append(line)
@@ -300,6 +300,15 @@ def _jsonl_wrapped(chunk: Chunk) -> list[pa.RecordBatch] | None:
         return None
 
 
+def _json_line(line: str, line_no: int | None) -> object:
+    """One JSON line parsed in Python; nesting past the interpreter's stack is a named limit."""
+    try:
+        return json.loads(line)
+    except RecursionError:
+        where = "" if line_no is None else f"line {line_no} "
+        raise LimitExceeded("too-deeply-nested", f"{where}nests too deeply to read") from None
+
+
 def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list[str]]:
     """Line by line, for a chunk pyarrow refused: good lines become rows, bad ones raw text."""
     batches = _jsonl_wrapped(chunk)
@@ -313,10 +322,7 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
         if not line.strip():
             continue
         try:
-            good.append(json.loads(line))
-        except RecursionError:
-            where = "" if chunk.first_line is None else f"line {chunk.first_line + i} "
-            raise LimitExceeded("too-deeply-nested", f"{where}nests too deeply to read") from None
+            good.append(_json_line(line, None if chunk.first_line is None else chunk.first_line + i))
         except json.JSONDecodeError:
             rep.malformed_row(None if chunk.first_line is None else chunk.first_line + i, line[:200])
             raw.append(line)

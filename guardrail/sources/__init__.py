@@ -38,7 +38,9 @@ def looks_like_hub_id(target: str) -> bool:
     name = target.split("@", 1)[0]
     if Path(name).suffix.lower() in (*CARD_SUFFIXES, *DATA_SUFFIXES, *COMPRESSION_SUFFIXES):
         return False
-    return bool(_HUB_ID.match(target))
+    # The Hub's own rules beyond the pattern (huggingface_hub's validate_repo_id), so that such a
+    # name is "not a Hub dataset ID" here rather than a validation error deep in a Hub call.
+    return bool(_HUB_ID.match(target)) and "--" not in name and ".." not in name and not name.endswith(".git")
 
 
 def resolve(target: str) -> Source:

@@ -247,6 +247,18 @@ def test_ten_thousand_deep_json_is_could_not_check(tmp_path: Path) -> None:
     assert report.verdict is Verdict.ERROR and codes(report) == ["too-deeply-nested"]
 
 
+@pytest.mark.parametrize("shape", ["array", "object-in-arrays"])
+def test_deep_arrays_in_a_line_are_could_not_check_not_a_guardrail_bug(tmp_path: Path, shape: str) -> None:
+    # A clean line of 1,000 nested arrays: no raw-bytes candidate, but the line-shape check sends
+    # it to Python's parser, whose recursion limit must read as the nesting limit.
+    inner = "1" if shape == "array" else '{"a": 1}'
+    lines = ['{"text": "an ordinary line"}', "[" * 1000 + inner + "]" * 1000]
+    (tmp_path / "deep.jsonl").write_text("\n".join(lines) + "\n")
+    report = one(tmp_path / "deep.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["too-deeply-nested"]
+    assert "line 2 " in report.problems[0].message and not report.failed_internally
+
+
 def test_moderate_nesting_is_still_read(tmp_path: Path) -> None:
     text = json.dumps(X)
     for _ in range(30):
