@@ -52,6 +52,7 @@ def inventory(folder: Path) -> Inventory:
     inv = Inventory()
     seen_dirs: set[str] = set()
     entries = 0
+
     def unlisted(exc: OSError) -> None:
         # os.walk skips a folder it cannot list without a word; its files would pass unread.
         inv.unlisted.append((Path(exc.filename or folder), exc.strerror or type(exc).__name__))

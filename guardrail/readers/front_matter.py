@@ -19,6 +19,11 @@ from guardrail.findings import Problem
 
 MAX_FRONT_MATTER_BYTES = 2 * 1024 * 1024
 MAX_YAML_NODES = 200_000
+# Values merge keys (`<<`) may copy, and how deep merges are resolved: past either, what is
+# left is a could-not-check problem, never an unbounded walk (PyYAML's own merge is quadratic).
+MAX_MERGED_VALUES = MAX_YAML_NODES
+MAX_YAML_DEPTH = 400
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -96,6 +101,130 @@ class _Walk:
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.walk(item, f"{path}[{i}]")
+
+
+class _Merges:
+    """A node tree with merge keys (`<<`) resolved as `yaml.safe_load` resolves them.
+
+    A merged key comes with its source's own nodes (so its file line is where it is written);
+    a key the mapping writes itself wins, then earlier mappings of a merge list over later
+    ones; mappings inside merged values are resolved too. A merged value that loses to an
+    earlier source is kept before the winner: the dict built holds the winner, the walk sees
+    both. Each node is rebuilt once, so aliases stay shared nodes and "billion laughs" stays
+    cheap for the walk. A merge of something PyYAML refuses (not a mapping) is kept as it is
+    and reported.
+    """
+
+    def __init__(self) -> None:
+        self.done: dict[int, yaml.Node] = {}
+        self.budget = MAX_MERGED_VALUES
+        self.over_at: yaml.Node | None = None  # the first merge not read: too many values
+        self.deep_at: yaml.Node | None = None  # the first node not read: too deep
+        self.bad_at: yaml.Node | None = None  # the first merge of something not a mapping
+        self._keys = yaml.constructor.SafeConstructor()
+
+    def node(self, node: yaml.Node, depth: int = 0) -> yaml.Node:
+        if not isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            return node
+        if (done := self.done.get(id(node))) is not None:
+            return done
+        deep = depth > MAX_YAML_DEPTH
+        if deep and self.deep_at is None:
+            self.deep_at = node
+        if isinstance(node, yaml.SequenceNode):
+            seq = yaml.SequenceNode(node.tag, [], node.start_mark, node.end_mark, node.flow_style)
+            self.done[id(node)] = seq  # before the children: a node can hold itself through an alias
+            if not deep:
+                seq.value.extend(self.node(item, depth + 1) for item in node.value)
+            return seq
+        mapping = yaml.MappingNode(node.tag, [], node.start_mark, node.end_mark, node.flow_style)
+        self.done[id(node)] = mapping
+        if deep:
+            return mapping
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        sources: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                own.append((self.node(key_node, depth + 1), self.node(value_node, depth + 1)))
+            elif isinstance(value_node, yaml.MappingNode):
+                sources.append(value_node)
+            elif isinstance(value_node, yaml.SequenceNode) and all(
+                isinstance(item, yaml.MappingNode) for item in value_node.value
+            ):
+                sources += value_node.value
+            else:  # PyYAML refuses the whole document: kept, and reported
+                self.bad_at = self.bad_at or key_node
+                own.append((key_node, self.node(value_node, depth + 1)))
+        taken = {self._key(key_node) for key_node, _ in own}
+        candidates: list[tuple[yaml.Node, yaml.Node]] = []
+        for source in reversed(sources):  # the first source is built last, so its values win
+            for key_node, value_node in self.node(source, depth + 1).value:
+                self.budget -= 1
+                if self.budget < 0:
+                    self.over_at = self.over_at or node
+                    break
+                if self._key(key_node) not in taken:
+                    candidates.append((key_node, value_node))
+        # Every merged value stays for the walk (PyYAML 6.0.4 lets a later source win when its
+        # key is a different string object), the winner last so the dict holds it; a pair
+        # merged twice (two sources merging one mapping) is kept once, at its last place.
+        once: set[tuple[int, int]] = set()
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in reversed(candidates):
+            if (ids := (id(key_node), id(value_node))) not in once:
+                once.add(ids)
+                merged.append((key_node, value_node))
+        merged.reverse()
+        mapping.value = merged + own  # the order PyYAML builds the mapping in
+        return mapping
+
+    def _key(self, node: yaml.Node) -> object:
+        """A key as the dict built from it holds it (`1` and `true` are one key, `1` and `"1"` two)."""
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                key = self._keys.construct_object(node)
+                hash(key)
+                return (True, key)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+                return (False, node.tag, node.value)
+        return id(node)
+
+    def problems(self, path: str, first_line: int) -> list[Problem]:
+        out = []
+        if self.deep_at is not None:
+            out.append(
+                metadata_problem(
+                    path,
+                    first_line + self.deep_at.start_mark.line,
+                    f"nested more than {MAX_YAML_DEPTH} levels deep; the values below were not read",
+                )
+            )
+        if self.bad_at is not None:
+            out.append(
+                metadata_problem(
+                    path,
+                    first_line + self.bad_at.start_mark.line,
+                    "a merge key (`<<`) merges something other than a mapping or a list of mappings",
+                )
+            )
+        if self.over_at is not None:
+            out.append(
+                metadata_problem(
+                    path,
+                    first_line + self.over_at.start_mark.line,
+                    f"merge keys (`<<`) copy more than {MAX_MERGED_VALUES:,} values; those from here on "
+                    "were not read",
+                )
+            )
+        return out
+
+
+def _resolve_merges(node: yaml.Node, first_line: int, path: str) -> tuple[yaml.Node, list[Problem]]:
+    merges = _Merges()
+    try:
+        return merges.node(node), merges.problems(path, first_line)
+    except RecursionError:  # only when the caller's stack is already deep
+        return node, [metadata_problem(path, first_line, "nested too deeply to read")]
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -198,8 +327,8 @@ def read_front_matter(
         return _read_blocks(lines, first_line, path, exc)
     if node is None:
         return {}, [], []
+    node, problems = _resolve_merges(node, first_line, path)
     walk = _Walk(first_line)
-    problems: list[Problem] = []
     try:
         walk.top(node)
     except RecursionError:
@@ -248,6 +377,7 @@ def _read_blocks(
     metadata: dict[str, Any] = {}
     fields: list[MetaField] = []
     problems: list[Problem] = []
+    unmerged: list[Problem] = []
     for start, end in _blocks(lines):
         block = "\n".join(lines[start:end])
         line = first_line + start
@@ -266,6 +396,8 @@ def _read_blocks(
             continue
         if node is None:
             continue
+        node, more = _resolve_merges(node, line, path)
+        unmerged += more
         walk = _Walk(line)
         walk.top(node)
         fields += walk.out
@@ -275,7 +407,7 @@ def _read_blocks(
     if not problems:  # every block parsed alone: the document as a whole was the problem
         bad_line, reason = _yaml_problem(whole, first_line)
         problems.append(metadata_problem(path, bad_line, f"invalid YAML: {reason}"))
-    return metadata, fields, problems
+    return metadata, fields, problems + unmerged
 
 
 def metadata_problem(path: str, line: int, reason: str) -> Problem:
