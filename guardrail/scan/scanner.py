@@ -382,7 +382,10 @@ class RecordScanner:
                 [None if v is None else v.decode("utf-8", "replace") for v in candidates.to_pylist()]
             )
         norm = normalise(candidates)
-        post = arrays.bools(pc.less_equal(pc.utf8_length(norm), arrays.int_scalar(POST_LIKE_MAX_CHARS)))
+        # Post-sized by what is written: runs of whitespace count as one, so padding a post
+        # with spaces or blank lines does not make it look like an article.
+        written = pc.utf8_trim_whitespace(pc.replace_substring_regex(norm, r"[\s\p{Z}]+", " "))
+        post = arrays.bools(pc.less_equal(pc.utf8_length(written), arrays.int_scalar(POST_LIKE_MAX_CHARS)))
         masks: dict[str, np.ndarray] = {}
         for signal in signals:
             if signal.scalar_only and leaf.in_list:

@@ -121,3 +121,40 @@ def test_shares_are_judged_per_config() -> None:
     scanner.scan_batch(pa.table({"text": ["ok https://t.co/AbCdEf1234"] * 5}), config_name="tweets")
     [f] = [f for f in scanner.findings() if f.rule_id == "GR402"]
     assert f.severity.value == "high" and f.configs == ("tweets",) and f.scanned == 5
+
+
+# Post URLs in every form X has served them, short ids included (the first post is 20).
+POST_URL_FORMS = [
+    "https://twitter.com/jack/status/20",
+    "https://twitter.com/a/status/123",
+    "https://twitter.com/statuses/1234567890123456789",
+    "https://twitter.com/#!/jd/status/123456789",
+    "https://mobile.twitter.com/i/web/status/1234567",
+]
+
+
+@pytest.mark.parametrize("url", POST_URL_FORMS)
+def test_every_form_of_a_post_url_is_a_post_url(url: str) -> None:
+    assert by_rule(scan_values([f"so true {url}", *FILLER[:9]])) == {"GR401": "high"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("read https://t.co/a", {"GR402": "high"}),  # an explicit scheme: any t.co path
+        ("read http://t.co/abc", {"GR402": "high"}),
+        ("read t.co/abc here", {"GR404": "low"}),  # bare and short: an X host, not a short link
+        ("read t.co/AbCdEf1234", {"GR402": "high"}),
+    ],
+)
+def test_short_links_with_a_scheme_count_at_any_length(value: str, expected: dict[str, str]) -> None:
+    assert by_rule(scan_values([value, *FILLER[:9]])) == expected
+
+
+@pytest.mark.parametrize("padding", [" " * 600, "\n" * 600, "\u3000" * 600, " \n\t" * 200])
+def test_padding_a_post_with_whitespace_keeps_it_post_sized(padding: str) -> None:
+    rows = [f"RT @bob: great game https://x.com/someone/status/1234567890123456789 {i}{padding}" for i in range(20)]
+    findings = scan_values(rows)
+    assert by_rule(findings)["GR401"] == "high"
+    status = next(f for f in findings if f.rule_id == "GR401")
+    assert "20 post-sized" in status.message

@@ -33,6 +33,7 @@ class RecordKnowledge:
     embed_attribution: str
     status_path: str
     short_link_path: str
+    short_link_path_with_scheme: str
     platform_subdomains: tuple[str, ...]
     mirror_labels: tuple[str, ...]
 
@@ -56,6 +57,7 @@ def record_knowledge() -> RecordKnowledge:
         embed_attribution=r["embed_attribution"],
         status_path=r["status_path"],
         short_link_path=r["short_link_path"],
+        short_link_path_with_scheme=r["short_link_path_with_scheme"],
         platform_subdomains=tuple(r["platform_subdomains"]),
         mirror_labels=tuple(r["mirror_labels"]),
     )
@@ -80,7 +82,11 @@ def status_url() -> str:
 @cache
 def short_link() -> str:
     kb, rk = x_platform(), record_knowledge()
-    return rf"(?:^|[^a-z0-9.-])(?:https?://)?(?:{alternation(kb.shortener_domains)}){rk.short_link_path}"
+    hosts = alternation(kb.shortener_domains)
+    return (
+        rf"(?:^|[^a-z0-9.-])(?:https?://(?:{hosts}){rk.short_link_path_with_scheme}"
+        rf"|(?:{hosts}){rk.short_link_path})"
+    )
 
 
 @cache
