@@ -188,6 +188,14 @@ def _allow_entry(where: str, i: int, raw: Any) -> AllowEntry:
     for k in ("dataset", "path", "revision"):
         if k in raw:
             _expect(where, f"{key}.{k}", raw[k], str, "a string")
+    # A path entry covers its folder and everything below it: "" or "." would allow the whole
+    # project (every dataset in it, present and future), which no reason can justify per dataset.
+    if "path" in raw and raw["path"].strip().rstrip("/") in ("", ".", "~"):
+        raise _fail(
+            where,
+            f"{key}.path",
+            f"{raw['path']!r} would allow every target in the project; name the dataset's folder or file",
+        )
     return AllowEntry(
         reason=reason.strip(),
         dataset=raw.get("dataset"),

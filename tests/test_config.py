@@ -64,6 +64,9 @@ def test_full_table_parses() -> None:
         ({"hub-timeout": float("nan")}, "'hub-timeout'"),
         ({"severity": {"GR201": ["off"]}}, "'severity.GR201'"),
         ({"known-x-datasets": [{"dataset": "org/x"}]}, "'known-x-datasets[0].evidence'"),
+        ({"allow": [{"path": "", "reason": "r"}]}, "'allow[0].path'"),
+        ({"allow": [{"path": "./", "reason": "r"}]}, "'allow[0].path'"),
+        ({"allow": [{"path": "/", "reason": "r"}]}, "'allow[0].path'"),
     ],
 )
 def test_bad_config_names_the_key(table: dict[str, object], names: str) -> None:
