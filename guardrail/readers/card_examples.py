@@ -30,6 +30,10 @@ _EXAMPLE_SECTIONS = re.compile(
     r"instance|example|sample|preview|structure|format|record|field|data point|looks? like|schema", re.I
 )
 _SNOWFLAKE_RULE = "GR411"
+# Conventions only X posts carry (`@USER` placeholders of anonymised tweet corpora, `RT @x:`).
+# A data file needs two rows of them to block; a card's sample is the author's pick of what a
+# record looks like, so every shown example carrying one says the same on its own.
+_POST_CONVENTION_RULES = frozenset({"GR407", "GR408"})
 _FIELD_SECTIONS = re.compile(r"field|structure|schema|column|feature|attribute|variable", re.I)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 # A documented field: "- `name`: ...", "* **name** (string)", "- name: ...", or a table row "| `name` | ...".
@@ -224,6 +228,15 @@ class CardRecordsDetector:
         strong = [f for f in findings if f.severity is not Severity.LOW and f.rule_id != _SNOWFLAKE_RULE]
         findings = [
             f for f in findings if f.severity is not Severity.LOW and (strong or f.rule_id != _SNOWFLAKE_RULE)
+        ]
+        findings = [
+            f.with_severity(Severity.HIGH)
+            if f.rule_id in _POST_CONVENTION_RULES
+            and f.severity is Severity.MEDIUM
+            and f.matched is not None
+            and f.matched == f.scanned
+            else f
+            for f in findings
         ]
         if findings and other_platform_only(card):
             # A card about Weibo or Mastodon may name fields `retweet_*`: they warn, never block.

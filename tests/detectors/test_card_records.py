@@ -56,12 +56,6 @@ def test_json_examples_are_scanned_as_records(block: str, expected: dict[str, st
     assert first.message.startswith("Example records shown in the card")
 
 
-def test_one_placeholder_in_one_example_is_judged_as_records_judge_it() -> None:
-    # A single post-sized row is too little for the record rule's `high`: it warns.
-    hits = records(instances('{"text": "@user thanks for the great show", "label": 2}'))
-    assert rules(hits) == {"GR407": "medium"}
-
-
 @pytest.mark.parametrize(
     "block",
     [
@@ -158,3 +152,27 @@ def test_sample_ids_and_weak_markers_alone_do_not_warn() -> None:
 def test_sample_ids_count_next_to_stronger_record_evidence() -> None:
     block = '{"id": 1762238357686640028, "text": "@USER same here"}\n{"id": 1762238357686640029, "text": "@USER yes"}'
     assert rules(records(instances(block))) == {"GR407": "high", "GR411": "medium"}
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('{"text": "@USER I love this phone!", "label": 1}', {"GR407": "high"}),
+        ('{"text": "@user thanks for the great show", "label": 2}', {"GR407": "high"}),
+        ('{"text": "RT @ana_b: polls close at 8", "label": 0}', {"GR408": "high"}),
+        # not every shown example carries it: a data file's share rules decide, as before
+        (
+            '{"text": "@USER I love this phone!", "label": 1}\n{"text": "great phone", "label": 1}',
+            {"GR407": "medium"},
+        ),
+    ],
+)
+def test_a_post_convention_in_every_shown_example_blocks_even_in_one(
+    block: str, expected: dict[str, str]
+) -> None:
+    assert rules(records(instances(block))) == expected
+
+
+def test_a_post_convention_in_one_example_of_a_card_about_another_platform_only_warns() -> None:
+    body = "Posts collected from Mastodon instances.\n\n" + instances('{"text": "@USER I love this phone!"}')
+    assert rules(records(body)) == {"GR407": "medium"}
