@@ -153,7 +153,10 @@ def test_short_links_with_a_scheme_count_at_any_length(value: str, expected: dic
 
 @pytest.mark.parametrize("padding", [" " * 600, "\n" * 600, "\u3000" * 600, " \n\t" * 200])
 def test_padding_a_post_with_whitespace_keeps_it_post_sized(padding: str) -> None:
-    rows = [f"RT @bob: great game https://x.com/someone/status/1234567890123456789 {i}{padding}" for i in range(20)]
+    rows = [
+        f"RT @bob: great game https://x.com/someone/status/1234567890123456789 {i}{padding}"
+        for i in range(20)
+    ]
     findings = scan_values(rows)
     assert by_rule(findings)["GR401"] == "high"
     status = next(f for f in findings if f.rule_id == "GR401")
