@@ -122,6 +122,7 @@ def records_table(records: list[object]) -> pa.Table:
     # Every key of every record: `from_pylist` would take the columns of the first record
     # only, and a field that first appears later would go unscanned.
     keys = list(dict.fromkeys(k for r in rows for k in r))
+    _refuse_wide(len(keys), len(rows), sum(len(r) for r in rows))
     try:
         return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -151,15 +152,85 @@ def _sift(chunk: Chunk, fmt: str) -> Sift | None:
     return sift(chunk.data, fmt) if chunk.first_line is not None else None
 
 
-def _json_lines(data: bytes) -> pa.Table:
+# A table of JSON lines holds a cell per row and field, even where the field is missing: lines
+# that each bring new keys make it quadratic (20,000 one-key lines, 469 KB, took 3.9 GB). Pieces
+# are parsed apart so that lines x key mentions stays under this, and a whole that would still
+# be past it, and mostly missing cells, is refused.
+MAX_JSON_CELLS = 16_000_000
+
+
+def _json_block(data: pa.Buffer | bytes) -> pa.Table:
     """`data` parsed by pyarrow as one block of JSON lines, on this thread.
 
-    One block, though blocks of `PARSE_BLOCK_BYTES` parse twice as fast: pyarrow 26 crashes
-    the process (a segmentation fault, not an error) when a later block holds an object where
-    an earlier one held a string; as one block, the same lines are an `ArrowInvalid`.
+    One block per call: pyarrow 26 crashes the process (a segmentation fault, not an error)
+    when a later block of one reader holds an object where an earlier one held a string; as
+    one block, the same lines are an `ArrowInvalid`.
     """
     opts = paj.ReadOptions(use_threads=False, block_size=max(len(data) + 1, 1 << 20))
-    return paj.read_json(io.BytesIO(data), read_options=opts)
+    return paj.read_json(pa.BufferReader(data), read_options=opts)
+
+
+def _json_pieces(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cuts of `data[start:end]` at line ends, each at most `PARSE_BLOCK_BYTES`, and each with
+    (lines x `":` key mentions) under `MAX_JSON_CELLS` unless it is one line."""
+    while start < end:
+        stop = min(end, start + PARSE_BLOCK_BYTES)
+        if stop < end:
+            cut = data.rfind(b"\n", start, stop)
+            stop = cut + 1 if cut >= start else (data.find(b"\n", stop, end) + 1 or end)
+        lines = data.count(b"\n", start, stop) or 1
+        if lines > 1 and lines * data.count(b'":', start, stop) > MAX_JSON_CELLS:
+            middle = data.rfind(b"\n", start, start + (stop - start) // 2)
+            if middle >= start:
+                yield from _json_pieces(data, start, middle + 1)
+                yield from _json_pieces(data, middle + 1, stop)
+                start = stop
+                continue
+        yield start, stop
+        start = stop
+
+
+def _json_lines(data: bytes) -> pa.Table:
+    """`data` parsed by pyarrow as JSON lines, in pieces (see `MAX_JSON_CELLS`), as one table.
+
+    Pieces also parse faster than one block (the block stays in cache). Pieces whose fields
+    differ are unified as pyarrow unifies blocks; fields that cannot be (a string here, an
+    object there) are an `ArrowInvalid`, as in one block.
+
+    Raises:
+        LimitExceeded: `too-many-fields`, when the union of fields over the rows would exceed
+            `MAX_JSON_CELLS` cells.
+    """
+    if len(data) <= PARSE_BLOCK_BYTES and data.count(b"\n") * data.count(b'":') <= MAX_JSON_CELLS:
+        return _json_block(data)
+    buffer = pa.py_buffer(data)
+    tables = [t for s, e in _json_pieces(data, 0, len(data)) if (t := _json_block(buffer[s:e])).num_rows]
+    if not tables:
+        return _json_block(data)
+    first = tables[0].schema
+    if all(t.schema.equals(first) for t in tables):
+        return pa.concat_tables(tables).combine_chunks()
+    try:
+        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise pa.ArrowInvalid(str(exc)) from None
+    rows = sum(t.num_rows for t in tables)
+    _refuse_wide(len(schema), rows, data.count(b'":'))
+    try:
+        return pa.concat_tables(tables, promote_options="permissive").combine_chunks()
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise pa.ArrowInvalid(str(exc)) from None
+
+
+def _refuse_wide(fields: int, rows: int, present: int) -> None:
+    """Refuse a table of mostly missing cells past `MAX_JSON_CELLS` (`present`: cells the data
+    fills, at most); a dense table costs what its data does, however wide."""
+    if fields * rows > max(MAX_JSON_CELLS, 8 * present):
+        raise LimitExceeded(
+            "too-many-fields",
+            f"{rows:,} records with {fields:,} distinct fields between them would take "
+            f"{fields * rows:,} cells to read as a table (at most {MAX_JSON_CELLS:,}); not read",
+        )
 
 
 def jsonl_batches(chunks: Iterator[Chunk], rep: Reporter, *, sifted: bool = False) -> Batches:

@@ -613,3 +613,44 @@ def test_text_that_merely_starts_like_a_magic_number_stays_text(tmp_path: Path) 
     path.write_text("BZh9 is how bzip2 files start; PK is how zips start\n" + X + "\n")
     report = one(path)
     assert report.verdict is Verdict.BLOCK and report.scan is not None and report.scan.rows_scanned == 2
+
+
+def test_lines_that_each_bring_new_fields_are_refused_not_read_quadratically(
+    tmp_path: Path, deadline: None
+) -> None:
+    # 5,000 one-key lines made a 5,000 x 5,000 table of mostly missing cells (14 s, 336 MB; at
+    # 20,000 lines, 3.9 GB). Refused as too many fields, at once; with one bad line too.
+    lines = [json.dumps({f"k{i}": "see x.com"}) for i in range(5000)]
+    (tmp_path / "keys.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "keys_bad.jsonl").write_text("\n".join([*lines, "{not json"]) + "\n")
+    for name in ("keys.jsonl", "keys_bad.jsonl"):
+        report = one(tmp_path / name)
+        assert report.verdict is Verdict.ERROR and codes(report) == ["too-many-fields"], name
+        assert "5,000 distinct fields" in report.problems[0].message
+
+
+def test_wide_dense_and_sparse_optional_fields_are_still_read(tmp_path: Path) -> None:
+    dense = [{f"f{j}": f"value {i} {j}" for j in range(300)} for i in range(3000)]
+    dense[1234]["f7"] = X
+    sparse = [{f"f{(i * 7 + j) % 120}": "v" for j in range(6)} | {"text": f"row {i}"} for i in range(60_000)]
+    sparse[45_000]["text"] = X
+    (tmp_path / "dense.jsonl").write_text(jsonl(dense))  # type: ignore[arg-type]
+    (tmp_path / "sparse.jsonl").write_text(jsonl(sparse))  # type: ignore[arg-type]
+    for name, row in (("dense.jsonl", 1234), ("sparse.jsonl", 45_000)):
+        report = one(tmp_path / name)
+        assert not report.problems, name
+        assert [f.location.row for f in report.findings if f.rule_id == "GR401"] == [row], name
+
+
+def test_json_lines_parsed_in_pieces_give_the_table_of_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    from guardrail.readers import format_readers as fr
+
+    rows = [{"text": f"row {i}", "n": i, "meta": {"a": i % 3}} for i in range(4000)]
+    rows[2500] |= {"late": "a field that first appears late", "n": 2.5}  # int then float: promoted
+    data = ("\ufeff" + jsonl(rows) + "\n\n").encode()
+    whole = fr._json_block(data)
+    monkeypatch.setattr(fr, "MAX_JSON_CELLS", 1000)
+    monkeypatch.setattr(fr, "PARSE_BLOCK_BYTES", 4096)
+    assert fr._json_lines(data).equals(whole)
+    with pytest.raises(pa.ArrowInvalid):  # a string here, an object there: as one parse refuses it
+        fr._json_lines(jsonl([{"a": "s"}] * 500 + [{"a": {"b": 1}}] * 500).encode())
