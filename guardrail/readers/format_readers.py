@@ -588,18 +588,21 @@ def parquet_batches(
     columns: list[str] | None = None,
 ) -> Batches:
     """Row groups of a parquet file (only `columns`, when given), or a seeded sample of them."""
-    from guardrail.readers.parquet import row_group_batches
+    from guardrail.readers.parquet import decoded, dictionary_leaves, opened, read_group, row_group_batches
 
     pf = pq.ParquetFile(source if isinstance(source, str) else pa.BufferReader(source))
+    columns = columns or pf.schema_arrow.names
     if sample_rows is None:
         row = 0
-        for batch in row_group_batches(source, columns or pf.schema_arrow.names):
+        for batch in row_group_batches(source, columns):
             yield row, batch
             row += batch.num_rows
         return
     import numpy as np
 
     md = pf.metadata
+    target = pf.schema_arrow
+    as_dictionaries = opened(source, dictionary_leaves(pf, columns))
     starts = np.cumsum([0] + [md.row_group(i).num_rows for i in range(md.num_row_groups)])
     rng = np.random.default_rng(seed)
     picks = sorted(rng.permutation(md.num_row_groups)[: max(1, min(md.num_row_groups, 16))])
@@ -608,10 +611,12 @@ def parquet_batches(
         # A seeded window per row group keeps row numbers exact and batches large.
         n = md.row_group(int(g)).num_rows
         start = int(rng.integers(0, max(1, n - per_group + 1)))
-        table = pf.read_row_group(int(g), columns=columns, use_threads=True).slice(start, per_group)
-        for batch in table.to_batches(BATCH_ROWS):
-            yield int(starts[g]) + start, batch
-            start += batch.num_rows
+        window = (start, min(per_group, n - start))
+        parts = read_group(as_dictionaries, int(g), columns, target, window=window, use_threads=True)
+        for part in decoded(parts, target):
+            for batch in pa.Table.from_batches([part]).to_batches(BATCH_ROWS):
+                yield int(starts[g]) + start, batch
+                start += batch.num_rows
 
 
 def arrow_batches(source: str | pa.Buffer) -> Batches:
