@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,19 +51,24 @@ def inventory(folder: Path) -> Inventory:
     """Walk `folder` (following symlinks, skipping hidden entries as `datasets` does)."""
     root = Path(os.path.realpath(folder))
     inv = Inventory()
-    seen_dirs: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
     entries = 0
 
     def unlisted(exc: OSError) -> None:
         # os.walk skips a folder it cannot list without a word; its files would pass unread.
         inv.unlisted.append((Path(exc.filename or folder), exc.strerror or type(exc).__name__))
 
-    for here, dirs, names in os.walk(folder, onerror=unlisted, followlinks=True):
+    for here, dirs, names in walk(str(folder), unlisted):
         entries += len(dirs) + len(names)
         if entries > MAX_ENTRIES:
             inv.truncated = True
             break
-        real = os.path.realpath(here)
+        try:
+            st = os.stat(here)
+            real = (st.st_dev, st.st_ino)
+        except OSError:  # gone since it was listed
+            dirs[:] = []
+            continue
         if real in seen_dirs:  # a link loop, or the same folder linked twice
             dirs[:] = []
             continue
@@ -79,6 +85,32 @@ def inventory(folder: Path) -> Inventory:
             _note_link(path, root, inv)
             _classify(path, folder, inv)
     return inv
+
+
+def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top, onerror=onerror, followlinks=True)`, top-down, without recursion.
+
+    Python 3.11's `os.walk` recurses once per level: a folder 1,000 levels deep raised
+    RecursionError. The caller may prune `dirs` in place, as with `os.walk`.
+    """
+    stack = [top]
+    while stack:
+        here = stack.pop()
+        dirs: list[str] = []
+        names: list[str] = []
+        try:
+            with os.scandir(here) as it:
+                for entry in it:
+                    try:
+                        is_dir = entry.is_dir()  # follows links, as followlinks=True does
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else names).append(entry.name)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        yield here, dirs, names
+        stack.extend(os.path.join(here, d) for d in reversed(dirs))
 
 
 def _note_link(path: Path, root: Path, inv: Inventory) -> None:

@@ -73,10 +73,16 @@ def _resolved(folder: Path, display_root: str) -> list[DataFile]:
 
 
 def _every_file(folder: Path, display_root: str) -> list[DataFile]:
+    from guardrail.readers.folder_inventory import walk
+
+    # walk, not rglob: a folder too deep for datasets' recursive glob lands here, and
+    # Python 3.11's rglob recurses as deep.
+    paths = []
+    for here, dirs, names in walk(str(folder), lambda exc: None):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        paths += [Path(here) / n for n in names if not n.startswith(".")]
     return [
         DataFile(p, _display(p, folder, display_root))
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-        and data_suffix(p) is not None
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        for p in sorted(paths)
+        if p.is_file() and data_suffix(p) is not None
     ]

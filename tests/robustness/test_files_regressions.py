@@ -654,3 +654,39 @@ def test_json_lines_parsed_in_pieces_give_the_table_of_one_parse(monkeypatch: py
     assert fr._json_lines(data).equals(whole)
     with pytest.raises(pa.ArrowInvalid):  # a string here, an object there: as one parse refuses it
         fr._json_lines(jsonl([{"a": "s"}] * 500 + [{"a": {"b": 1}}] * 500).encode())
+
+
+def test_a_folder_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path: Path) -> None:
+    # Python 3.11's os.walk and rglob recurse once per level (RecursionError, an internal-error).
+    here = tmp_path / "ds"
+    here.mkdir()
+    old = os.getcwd()
+    try:
+        os.chdir(here)  # one level at a time: the full path outgrows what one call may take
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("train.jsonl").write_text(jsonl(X_ROWS))
+    finally:
+        os.chdir(old)
+    try:
+        report = one(here)
+    finally:
+        _remove_deep(here, 1200)  # shutil.rmtree recurses too
+    assert not report.problems
+    assert report.verdict is Verdict.BLOCK and report.scan is not None
+    assert report.scan.rows_scanned == len(X_ROWS)
+
+
+def _remove_deep(top: Path, depth: int) -> None:
+    old = os.getcwd()
+    try:
+        os.chdir(top)
+        for _ in range(depth):
+            os.chdir("d")
+        os.remove("train.jsonl")
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(old)
