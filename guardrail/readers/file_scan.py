@@ -450,6 +450,21 @@ def finish_file(
     rep.malformed = sum(p.malformed for p in parts)
     rep.first_malformed = next((p.first_malformed for p in parts if p.first_malformed), None)
     rep.finish()
+    parsed = sum(p.rows for p in parts)
+    if rep.malformed > parsed:
+        # Most lines are not records: the text was scanned, but X text in an encoding or a
+        # format guardrail did not recognise (UTF-16 without a BOM, random bytes) is not
+        # found that way. What was meant to be data was not read as data: fail closed.
+        scanner.add_problem(
+            Problem(
+                "unreadable-file",
+                f"{f.display}: {rep.malformed:,} of its {rep.malformed + parsed:,} line(s) did not parse as "
+                f"{(data_suffix(f.path) or 'data').lstrip('.').upper()}; they were scanned only as raw text",
+                "check the file's format and encoding (UTF-16 or UTF-32 without a byte-order mark is "
+                "not detected when its text is not mostly ASCII), fix or remove it, or allowlist "
+                "the target with a reason",
+            )
+        )
     if scanned == 0 and rep.malformed == 0:
         scanner.add_input_finding(
             unreadable_input.EMPTY, f"{f.display} holds no records.", Location(path=f.display), f.display

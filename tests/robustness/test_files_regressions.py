@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -690,3 +691,26 @@ def _remove_deep(top: Path, depth: int) -> None:
             os.rmdir("d")
     finally:
         os.chdir(old)
+
+
+@pytest.mark.parametrize("kind", ["utf-16-le without a BOM", "random bytes", "plain prose"])
+def test_a_line_file_whose_lines_mostly_do_not_parse_is_could_not_check(tmp_path: Path, kind: str) -> None:
+    rng = random.Random(7)
+    if kind == "utf-16-le without a BOM":  # not mostly ASCII, so not recognised as UTF-16
+        cjk = [{"text": "中文文本测试内容" * 3} for _ in range(50)] + X_ROWS[:1]
+        data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in cjk).encode("utf-16-le")
+    elif kind == "random bytes":
+        data = rng.randbytes(300_000)
+    else:
+        data = ("An ordinary line of prose, not JSON.\n" * 30 + jsonl(CLEAN_ROWS[:3])).encode()
+    (tmp_path / "data.jsonl").write_bytes(data)
+    report = one(tmp_path / "data.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["unreadable-file"]
+    assert "did not parse as JSONL" in report.problems[0].message
+
+
+def test_a_few_bad_lines_among_records_still_only_warn(tmp_path: Path) -> None:
+    (tmp_path / "data.jsonl").write_text(jsonl(CLEAN_ROWS) + "{not json\nnor this\n")
+    report = one(tmp_path / "data.jsonl")
+    assert report.verdict is Verdict.WARN and not report.problems
+    assert [f.rule_id for f in report.findings] == ["GR421"]
