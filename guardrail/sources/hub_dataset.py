@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from guardrail.errors import HubAccessError, InputError
 from guardrail.findings import Evidence, Problem
+from guardrail.readers.hub.failures import OFFLINE_NO_RECORDS
 
 if TYPE_CHECKING:
     from guardrail.detectors.card.parsed_card import Card
@@ -48,15 +49,27 @@ class HubSource:
             return Evidence(
                 target=self.target, problems=(Problem(exc.code, str(exc), exc.hint),), resolved=pins
             ).merge(self._knowledge(ref, ctx))
-        if info is None:
-            notes.append("HF_HUB_OFFLINE is set: checked the cached card; Hub metadata and records not read")
+        problems: list[Problem] = []
+        if info is None and ctx.config.scan_records:
+            # The card alone passing says nothing of the records: X content often shows only there.
+            problems.append(
+                Problem(
+                    OFFLINE_NO_RECORDS,
+                    f"{self.target}: HF_HUB_OFFLINE is set: the cached card was checked, but Hub metadata "
+                    "and the dataset's records could not be read",
+                    "run the check with the Hub reachable to sample its records, or pass --no-records "
+                    "(scan-records = false) to judge the card alone",
+                )
+            )
+        elif info is None:
+            notes.append("HF_HUB_OFFLINE is set: checked the cached card; Hub metadata not read")
         elif info.gated:
             notes.append(f"the dataset is gated on the Hub ({info.gated})")
         commit = commit or card_file.commit
         if commit:
             pins["commit"] = commit
         card = self._card(card_file.path, ref) if card_file.path else None
-        evidence = Evidence(target=self.target, resolved=pins, notes=tuple(notes))
+        evidence = Evidence(target=self.target, resolved=pins, notes=tuple(notes), problems=tuple(problems))
         if card is None and card_file.path is None:
             evidence = evidence.merge(
                 Evidence(

@@ -139,8 +139,16 @@ def test_offline_with_a_cached_card_works(check_hub, tmp_path) -> None:  # type:
     home = tmp_path / "shared-hf"
     online = check_hub("org/x-holding", "org/clean", args=("--no-records",), hf_home=home)
     assert online.target("org/x-holding")["verdict"] == "block"
-    offline = check_hub("org/x-holding", "org/clean", hf_home=home, offline=True)
+    offline = check_hub("org/x-holding", "org/clean", hf_home=home, offline=True, args=("--no-records",))
     blocked, clean = offline.target("org/x-holding"), offline.target("org/clean")
     assert blocked["verdict"] == "block" and clean["verdict"] == "pass"
     assert clean["resolved"]["commit"] == SHA["org/clean"]
     assert any("HF_HUB_OFFLINE" in n for n in clean["notes"])
+    # Without --no-records, a clean card does not pass for records nobody read.
+    unread = check_hub("org/x-holding", "org/clean", hf_home=home, offline=True)
+    blocked, clean = unread.target("org/x-holding"), unread.target("org/clean")
+    assert blocked["verdict"] == "block"  # the card's own findings still block
+    assert clean["verdict"] == "error" and [p["code"] for p in clean["problems"]] == [
+        "hub-offline-no-records"
+    ]
+    assert "--no-records" in clean["problems"][0]["hint"]

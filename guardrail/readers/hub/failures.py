@@ -24,6 +24,7 @@ NETWORK = "hub-network"
 SERVER_ERROR = "hub-server-error"
 RATE_LIMITED = "hub-rate-limited"
 OFFLINE_NO_CACHE = "hub-offline-no-cache"
+OFFLINE_NO_RECORDS = "hub-offline-no-records"
 BAD_RESPONSE = "hub-bad-response"
 
 
