@@ -714,3 +714,17 @@ def test_a_few_bad_lines_among_records_still_only_warn(tmp_path: Path) -> None:
     report = one(tmp_path / "data.jsonl")
     assert report.verdict is Verdict.WARN and not report.problems
     assert [f.rule_id for f in report.findings] == ["GR421"]
+
+
+@pytest.mark.parametrize("bad_line", [b"x", b'{"a": 1'])
+def test_a_file_of_bad_lines_stops_early_as_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad_line: bytes
+) -> None:
+    # 40 MB of bad lines ran past a minute, one Python parse per line; the verdict was set early.
+    from guardrail.readers import format_readers
+
+    monkeypatch.setattr(format_readers, "MAX_BAD_LINES", 1000)
+    (tmp_path / "bad.jsonl").write_bytes(jsonl(CLEAN_ROWS[:5]).encode() + (bad_line + b"\n") * 50_000)
+    report = one(tmp_path / "bad.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["unreadable-file"]
+    assert "1,000 lines of one block did not parse as JSON (against 5 that did)" in report.problems[0].message
