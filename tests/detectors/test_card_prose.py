@@ -157,6 +157,15 @@ NOT_PROVENANCE = [
         "Dataset Summary",
         "Weibo is commonly referred to as the Chinese Twitter; posts were collected from Weibo.",
     ),
+    # related work in one clause, own data in the next
+    ("Dataset Summary", "Previous studies used Twitter datasets; we collected Reddit comments instead."),
+    # models and embeddings named after the platform
+    ("Dataset Summary", "We collected Reddit comments and labelled them with the Twitter-RoBERTa model."),
+    ("Dataset Summary", "Reviews were gathered from shops and embedded with GloVe Twitter vectors."),
+    # words that only look like the platform, and the platform as a topic of other texts
+    ("Dataset Summary", "Recordings of birds twittering were collected in forests."),
+    ("Dataset Summary", "The corpus includes the Bambi word twitterpated."),
+    ("Dataset Summary", "News articles about X Corp were collected from Reuters."),
 ]
 
 
@@ -173,6 +182,18 @@ def test_sentences_that_are_not_provenance_do_not_block(heading: str, text: str)
     ],
 )
 def test_related_work_still_blocks_when_the_sentence_describes_our_data(text: str) -> None:
+    assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We collected tweets and labelled them with the Twitter-RoBERTa model.",
+        "The texts were collected with the Twitter API; GloVe Twitter vectors embed them.",
+        "We scraped posts from Twitter; news articles about X Corp were added for context.",
+    ],
+)
+def test_a_false_friend_beside_real_provenance_still_blocks(text: str) -> None:
     assert [f.rule_id for f in prose(section("Dataset Summary", text))] == ["GR201"]
 
 

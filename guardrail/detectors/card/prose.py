@@ -111,6 +111,16 @@ _BENIGN = re.compile(
             r"(?:chinese|china's|japanese|russian|decentrali[sz]ed|open[- ]source|federated) (?:\w+ )?(?:version of |equivalent of |"
             r"answer to |alternative to )?twitter|twitter[- ](?:like|style|alternative|clone)"
             r"|(?:similar to|like|alternative to|akin to|version of) twitter",
+            # Models and embeddings named after the platform label or embed other data: "labelled
+            # with the Twitter-RoBERTa model", "GloVe Twitter embeddings", "TwHIN-BERT".
+            r"\btwitter[- ](?:xlm[- ])?(?:roberta|bert|gpt|t5|lda|glove|word2vec|fasttext)[\w-]*"
+            r"|\bglove[ ._-]twitter[\w.-]*(?: (?:embeddings?|vectors?))?|\btwhin[- ]bert\b"
+            r"|\btwitter (?:embeddings?|word vectors?|sentiment (?:model|classifier))\b",
+            # English words that only look like the platform: birds twittering, twitterpated.
+            r"\btwitter(?:ing|pated)\b",
+            # The platform or its company as a topic of other texts: "articles about X Corp".
+            r"\b(?:articles?|news|stories|reports|coverage|headlines|press releases?) (?:\w+ ){0,2}"
+            r"(?:about|regarding|concerning|covering) (?:the )?(?:twitter|x corp\.?|x)\b",
             # Negations and contrasts: "unlike Twitter data", "no tweets were used".
             r"\b(?:unlike|not|no|never|nor|rather than|instead of|compared (?:to|with)|as opposed to|except)\b"
             r"[^.;]{0,30}?(?:twitter|tweets?)\b(?: (?:data|posts|messages|corpora|datasets?))?",
@@ -205,7 +215,9 @@ _EMBEDDED = re.compile(r"embed|quot|screenshot|cit(?:e|ing|ation)|news|article|j
 _ASCII_POST = re.compile(r"tweet|twitter|retweet", _I)
 _MAX_JUDGED = 2_000
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# A semicolon joins two statements: "Previous studies used Twitter datasets; we collected Reddit
+# comments instead." Each is judged on its own.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？;；])\s+")
 
 
 @dataclass(frozen=True)
