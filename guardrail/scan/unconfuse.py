@@ -10,6 +10,7 @@ stay those of the original text.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote
 
@@ -69,6 +70,20 @@ def _token(match: re.Match[str]) -> str:
     return token
 
 
+# Markup inside a word hides it from a word match: `Tw<span></span>itter`, `Tw**itter**`.
+_IN_WORD_MARKUP = re.compile(r"(?<=[^\W\d_])(?:<[^<>\n]{0,100}>|\*{1,3})+(?=[^\W\d_])")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,31});")
+
+
+def unmarkup(line: str) -> str:
+    """`line` with HTML entities decoded (`tw&#101;ets`) and markup inside words removed."""
+    if "&" in line and _ENTITY.search(line):
+        line = html.unescape(line).replace("\n", " ").replace("\r", " ")
+    if "<" in line or "*" in line:
+        line = _IN_WORD_MARKUP.sub("", line)
+    return line
+
+
 def fold_line(line: str) -> str:
     """The Python-only folds of one line (after `normalise` has run on it)."""
     line = _MARKS_ON_LATIN.sub("", line)
@@ -85,6 +100,7 @@ def normalise_lines(lines: list[str]) -> list[str]:
     Returns:
         The same number of lines, each normalised.
     """
+    lines = [unmarkup(line) if "&" in line or "<" in line or "*" in line else line for line in lines]
     # Leading indentation is structure (indented code blocks of example records): kept as is.
     leads = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines]
     out = [

@@ -138,6 +138,27 @@ def test_prose_is_normalised_too(tmp_path: Path) -> None:
     assert "GR201" in rules
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "We scraped 1M tw&#101;ets from Tw&#x69;tter.",
+        "We collected 5,000 posts from T&shy;witter.",
+        "We collected 5,000 posts from Tw<span></span>itter.",
+        "We collected 5,000 posts from Tw**itter**.",
+    ],
+)
+def test_prose_hidden_by_html_entities_or_markup_inside_a_word_is_read(tmp_path: Path, hidden: str) -> None:
+    result, rules, _ = verdict(tmp_path, f"---\nlicense: mit\n---\n# Data\n\n## Dataset Summary\n{hidden}\n")
+    assert result == "block" and "GR201" in rules
+
+
+def test_entities_and_markup_between_words_change_nothing_else() -> None:
+    from guardrail.scan.unconfuse import normalise_lines
+
+    lines = ["Use a &lt;b&gt; tag; 3 * 4 = 12 in R&amp;D.", "a <b>bold</b> word, &#10;two", "plain"]
+    assert normalise_lines(lines) == ["Use a <b> tag; 3 * 4 = 12 in R&D.", "a <b>bold</b> word, two", "plain"]
+
+
 def test_cyrillic_platform_words_stay_cyrillic() -> None:
     # Folding look-alikes inside Latin words must not break the Russian word for Twitter.
     card = parse_card("---\nlicense: mit\n---\n# Данные\n\nСобраны твиты из Твиттера.\n", "README.md")
