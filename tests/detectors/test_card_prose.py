@@ -254,3 +254,17 @@ def test_a_block_names_its_cue() -> None:
     assert "cue: 'Twitter' with 'collected'" in hit.message
     (hit,) = prose("# Affect in Tweets\n\nText.\n")
     assert "cue: the title names 'Tweets'" in hit.message
+
+
+def test_a_paragraph_without_full_stops_is_judged_in_bounded_pieces() -> None:
+    from guardrail.detectors.card.prose import MAX_SENTENCE_CHARS, _bounded
+
+    words = " ".join(f"word{i}" for i in range(3000)) + " " + "x" * 5000
+    pieces = list(_bounded(words))
+    assert all(0 < len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert "".join(p.replace(" ", "") for p in pieces) == words.replace(" ", "")
+    filler = "the garden notes go on " * 400
+    found = prose(
+        section("Dataset Summary", f"{filler} we collected 5,000 tweets with the Twitter API {filler}")
+    )
+    assert [f.rule_id for f in found] == ["GR201"]

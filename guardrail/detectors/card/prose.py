@@ -214,6 +214,8 @@ _SOCIAL = re.compile(
 _EMBEDDED = re.compile(r"embed|quot|screenshot|cit(?:e|ing|ation)|news|article|journalis|mention", _I)
 _ASCII_POST = re.compile(r"tweet|twitter|retweet", _I)
 _MAX_JUDGED = 2_000
+# Judging costs about 1-2 us per character: real cards' mentions come to far less than this.
+_MAX_JUDGED_CHARS = 300_000
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # A semicolon joins two statements: "Previous studies used Twitter datasets; we collected Reddit
 # comments instead." Each is judged on its own.
@@ -248,8 +250,27 @@ def sentences(card: Card) -> Iterator[Sentence]:
             yield Sentence(section, line_no, section, len(heading.group(1)) == 1, False)
             continue
         for part in _SENTENCE_END.split(stripped):
-            if part:
-                yield Sentence(part, line_no, section, False, in_code)
+            for piece in _bounded(part):
+                yield Sentence(piece, line_no, section, False, in_code)
+
+
+# Past this a "sentence" is not prose (a table row, a paragraph without full stops, or a card
+# built to be slow: judging costs about 1 us per character, and a 15 MiB paragraph took a minute).
+# It is judged in pieces of this size, cut at a space.
+MAX_SENTENCE_CHARS = 2000
+
+
+def _bounded(part: str) -> Iterator[str]:
+    start, end = 0, len(part)
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = part.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        yield part[start:cut]
+        start = cut
+        while start < end and part[start] == " ":
+            start += 1
+    if start < end:
+        yield part[start:]
 
 
 def _judge(s: Sentence, other_platform_card: bool = False) -> Severity | None:
@@ -351,7 +372,7 @@ class CardProseDetector:
         best: dict[Severity, tuple[Sentence, int]] = {}
         links: list[tuple[Sentence, str]] = []
         configs: set[str] = set()
-        judged = 0
+        judged = judged_chars = 0
         other_card = other_platform_only(card)
         # A sentence that reviews tweet corpora is held until the next one: "We considered Twitter
         # conversations. However, they differ from meetings." rejects what the first one names.
@@ -382,12 +403,13 @@ class CardProseDetector:
                     continue
             if "/status" in s.text or "t.co/" in s.text:  # cheap gate: the URL pattern is costly
                 links.extend((s, m.group(0)) for m in status_url_pattern().finditer(s.text))
+            if judged >= _MAX_JUDGED or judged_chars >= _MAX_JUDGED_CHARS:
+                # A huge card repeats itself; the first mentions carry the evidence.
+                continue
             if not mention_pattern().search(s.text):
                 continue
             judged += 1
-            if judged > _MAX_JUDGED:
-                # A huge card repeats itself; the first mentions carry the evidence.
-                continue
+            judged_chars += len(s.text)
             severity = _judge(s, other_card)
             if severity is Severity.HIGH and _REVIEWED.search(s.text):
                 pending = s
