@@ -75,6 +75,14 @@ def test_binary_file_is_an_input_error(tmp_path: Path) -> None:
         read_card(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_card_saved_as_utf16_or_utf32_is_read_as_text(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes("---\nlicense: mit\ntags: [twitter]\n---\n# Tweets\n".encode(encoding))
+    card = read_card(path)
+    assert card.metadata["tags"] == ["twitter"] and card.issues == ()
+
+
 def test_non_utf8_is_decoded_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "README.md"
     path.write_bytes(b"---\nlicense: mit\n---\nCaf\xe9 tweets collected from Twitter.\n")

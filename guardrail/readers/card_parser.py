@@ -18,7 +18,7 @@ from guardrail.detectors.card.card_input import RULE_EMPTY, RULE_ENCODING, RULE_
 from guardrail.detectors.card.parsed_card import Card, MetaField
 from guardrail.errors import InputError
 from guardrail.findings import Finding, Location
-from guardrail.readers.file_bounds import special_file
+from guardrail.readers.file_bounds import special_file, wide_encoding
 from guardrail.readers.front_matter import KEYS_ARE_VALUES, metadata_problem, read_front_matter, salvage
 from guardrail.scan.unconfuse import normalise_lines, normalise_text
 
@@ -141,6 +141,13 @@ def read_card(path: Path, display: str | None = None) -> Card:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if (wide := wide_encoding(raw[:4096])) is not None:
+        # A card saved as UTF-16 (some Windows editors do): its text, not "binary".
+        encoding, bom = wide
+        try:
+            raw = raw[bom:].decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{shown}: looks like {encoding.upper()} but does not decode as it") from None
     if b"\x00" in raw[:8192]:
         raise InputError(f"{shown}: binary file (NUL bytes), not a text dataset card")
     extra: tuple[Finding, ...] = ()

@@ -158,6 +158,18 @@ class _Transcoded(io.RawIOBase):
         super().close()
 
 
+def wide_encoding(head: bytes) -> tuple[str, int] | None:
+    """The UTF-16/32 codec of text starting with `head`, and the length of its byte-order mark.
+
+    By the mark, or for UTF-16 without one by its NUL bytes; None for UTF-8 and anything else.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return None if encoding == "utf-8" else (encoding, len(bom))
+    guessed = _bomless_utf16(head)
+    return None if guessed is None else (guessed, 0)
+
+
 def _bomless_utf16(head: bytes) -> str | None:
     """UTF-16 without a byte-order mark: ASCII-heavy text has a NUL in every other byte."""
     sample = head[: 4096 - (len(head[:4096]) % 2)]
@@ -179,14 +191,12 @@ def unicode_text(stream: BinaryIO) -> tuple[BinaryIO, str | None]:
     its NUL bytes) is decoded. The returned stream is not seekable when it was transcoded.
     """
     head = stream.read(4096)
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            if encoding == "utf-8":
-                return _prepend(head[len(bom) :], stream), None
-            return _transcode(stream, encoding, head[len(bom) :]), encoding
-    guessed = _bomless_utf16(head)
-    if guessed is not None:
-        return _transcode(stream, guessed, head), guessed
+    if head.startswith(codecs.BOM_UTF8):
+        return _prepend(head[len(codecs.BOM_UTF8) :], stream), None
+    wide = wide_encoding(head)
+    if wide is not None:
+        encoding, bom = wide
+        return _transcode(stream, encoding, head[bom:]), encoding
     return _prepend(head, stream), None
 
 
