@@ -728,3 +728,24 @@ def test_a_file_of_bad_lines_stops_early_as_unreadable(
     report = one(tmp_path / "bad.jsonl")
     assert report.verdict is Verdict.ERROR and codes(report) == ["unreadable-file"]
     assert "1,000 lines of one block did not parse as JSON (against 5 that did)" in report.problems[0].message
+
+
+def test_a_folder_of_many_files_is_scanned_without_datasets_resolution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # datasets took 11 s to resolve 5,000 files (a minute for 20,000): past the bound every
+    # file is scanned as found, and the report says so.
+    from guardrail.sources import folder as folder_source
+
+    monkeypatch.setattr(folder_source, "MAX_RESOLVED_FILES", 5)
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    for i in range(8):
+        (ds / f"part-{i}.jsonl").write_text(jsonl(X_ROWS if i == 6 else CLEAN_ROWS[:2]))
+    report = one(ds)
+    assert report.verdict is Verdict.BLOCK and not report.problems
+    assert report.scan is not None and report.scan.rows_scanned == 7 * 2 + len(X_ROWS)
+    assert any(
+        "8 data files: data files scanned without datasets' split resolution" in n for n in report.notes
+    )
+    assert {f.location.path for f in report.findings} == {str(ds / "part-6.jsonl")}
