@@ -98,8 +98,18 @@ EVASIONS = [
 ]
 
 
-@pytest.mark.parametrize("value", EVASIONS)
-def test_evasions_are_normalised(value: str) -> None:
+# Post URLs in every form X has served them, short ids included (the first post is 20).
+POST_URL_FORMS = [
+    "https://twitter.com/jack/status/20",
+    "https://twitter.com/a/status/123",
+    "https://twitter.com/statuses/1234567890123456789",
+    "https://twitter.com/#!/jd/status/123456789",
+    "https://mobile.twitter.com/i/web/status/1234567",
+]
+
+
+@pytest.mark.parametrize("value", EVASIONS + [f"so true {url}" for url in POST_URL_FORMS])
+def test_post_urls_in_every_form_and_disguise_are_post_urls(value: str) -> None:
     assert by_rule(scan_values([value, *FILLER[:9]])) == {"GR401": "high"}
 
 
@@ -121,21 +131,6 @@ def test_shares_are_judged_per_config() -> None:
     scanner.scan_batch(pa.table({"text": ["ok https://t.co/AbCdEf1234"] * 5}), config_name="tweets")
     [f] = [f for f in scanner.findings() if f.rule_id == "GR402"]
     assert f.severity.value == "high" and f.configs == ("tweets",) and f.scanned == 5
-
-
-# Post URLs in every form X has served them, short ids included (the first post is 20).
-POST_URL_FORMS = [
-    "https://twitter.com/jack/status/20",
-    "https://twitter.com/a/status/123",
-    "https://twitter.com/statuses/1234567890123456789",
-    "https://twitter.com/#!/jd/status/123456789",
-    "https://mobile.twitter.com/i/web/status/1234567",
-]
-
-
-@pytest.mark.parametrize("url", POST_URL_FORMS)
-def test_every_form_of_a_post_url_is_a_post_url(url: str) -> None:
-    assert by_rule(scan_values([f"so true {url}", *FILLER[:9]])) == {"GR401": "high"}
 
 
 @pytest.mark.parametrize(
