@@ -121,3 +121,15 @@ def test_a_card_about_another_platform_warns_on_tweet_names() -> None:
     )
     (hit,) = DETECTOR.detect(card)
     assert hit.rule_id == "GR103" and hit.severity.value == "medium"
+
+
+def test_legacy_per_config_keys_name_configs_but_other_mappings_do_not() -> None:
+    legacy = findings("language:\n  it_twittiro:\n  - it\n  news:\n  - it\n")
+    assert [(f.rule_id, f.configs) for f in legacy] == [("GR104", ("it_twittiro",))]
+    tags = findings("tags:\n  twitter: true\n")
+    assert [(f.rule_id, f.location.key) for f in tags] == [("GR103", "tags.twitter")]
+
+
+def test_a_gated_question_gives_one_finding() -> None:
+    gated = findings("extra_gated_fields:\n  I agree to the Twitter developer agreement: checkbox\n")
+    assert [f.rule_id for f in gated] == ["GR102"]

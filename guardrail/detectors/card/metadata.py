@@ -75,6 +75,15 @@ RULES = (LICENCE, GATED, DESCRIPTIVE, CONFIGS, COLUMNS, SOURCES)
 _LICENCE_KEYS = ("license", "license_name", "license_link", "license_details", "licenses")
 _DESCRIPTIVE_KEYS = ("pretty_name", "tags", "task_ids", "task_categories", "paperswithcode_id")
 _IGNORED_SOURCES = {"original", "extended", "other"}
+# Keys that old cards wrote per config (`language: {it_twittiro: [it]}`): their mapping keys are
+# config names. Elsewhere a mapping's keys are tags, gated-form questions and the like.
+_PER_CONFIG_KEYS = frozenset(
+    {
+        "annotations_creators", "language_creators", "language", "languages", "licenses", "license",
+        "multilinguality", "size_categories", "source_datasets", "task_categories", "task_ids",
+        "paperswithcode_id", "pretty_name",
+    }
+)  # fmt: skip
 
 
 def _loc(card: Card, f: MetaField) -> Location:
@@ -131,10 +140,16 @@ class CardMetadataDetector:
         for f in card.fields_under(*_LICENCE_KEYS):
             if licence_pattern().search(f.value) or _mentions(f.value):
                 yield LICENCE.finding(f"`{f.path}` refers to X/Twitter terms.", _loc(card, f), f.value)
+        gated: set[str] = set()
         for f in card.fields:
             # Gated-form questions are mapping keys (`extra_gated_fields: {"I accept X's terms": checkbox}`).
             text = f"{f.path} {f.value}"
-            if f.top_key.startswith("extra_gated") and (_mentions(text) or licence_pattern().search(text)):
+            if (
+                f.top_key.startswith("extra_gated")
+                and f.path not in gated  # a question and its answer type: one finding
+                and (_mentions(text) or licence_pattern().search(text))
+            ):
+                gated.add(f.path)
                 yield GATED.finding(
                     f"`{f.top_key}` asks users to accept X/Twitter terms.", _loc(card, f), text
                 )
@@ -147,7 +162,10 @@ class CardMetadataDetector:
 
     def _names(self, card: Card) -> Iterator[Finding]:
         for f in card.fields_under(*_DESCRIPTIVE_KEYS):
-            if _names_x(f.value):
+            # `tags: {twitter: true}`: in a mapping the keys are the tags.
+            key = f.path.split(".", 1)[1] if f.path.count(".") == 1 else ""
+            keyed = bool(key) and isinstance(card.metadata.get(f.top_key), dict) and _names_x(key)
+            if _names_x(f.value) or keyed:
                 copied = _copied_task_id(card, f)
                 yield DESCRIPTIVE.finding(
                     f"`{f.path}` names tweets or Twitter"
@@ -187,13 +205,14 @@ class CardMetadataDetector:
         for f in card.fields:
             # Legacy per-config metadata: `language: {it_twittiro: [it]}` keys are config names.
             parts = f.path.split(".")
-            per_config = len(parts) == 2 and parts[0] != "dataset_info"
+            per_config = len(parts) == 2 and parts[0] in _PER_CONFIG_KEYS
+            name = parts[-1].split("[", 1)[0]  # `language.it_twittiro[0]`: the config is it_twittiro
             if (
                 per_config
                 and isinstance(card.metadata.get(parts[0]), dict)
-                and identifier_pattern().search(strip_negated(parts[1]))
+                and identifier_pattern().search(strip_negated(name))
             ):
-                hits.setdefault(parts[1], f)
+                hits.setdefault(name, f)
         for config, f in hits.items():
             yield CONFIGS.finding(
                 f"Config `{config}` is named for tweets/Twitter (`{f.path}`).",
