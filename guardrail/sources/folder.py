@@ -111,7 +111,8 @@ class FolderSource:
         if skipped:
             notes.append(f"{skipped} file(s) skipped by exclude patterns")
         if not files:
-            notes.append("no data files in this folder; judged on its card alone")
+            has_card = os.path.isfile(self.path / CARD_NAME)
+            notes.append("no data files in this folder" + ("; judged on its card alone" if has_card else ""))
         accounted = _accounting(inv, self.path, self.target)
         return files, accounted.merge(Evidence(target=self.target, notes=tuple(notes)))
 

@@ -124,6 +124,9 @@ def test_empty_folder_is_could_not_check(tmp_path: Path) -> None:
     (tmp_path / "ds").mkdir()
     report = one(tmp_path / "ds")
     assert report.verdict is Verdict.ERROR and codes(report) == ["empty-target"]
+    assert not any("card alone" in n for n in report.notes)  # there is no card either
+    (tmp_path / "ds" / "README.md").write_text("---\nlicense: mit\n---\n# Garden notes\n")
+    assert any(n.endswith("judged on its card alone") for n in one(tmp_path / "ds").notes)
 
 
 def test_folder_linking_a_directory_outside_itself(tmp_path: Path) -> None:
