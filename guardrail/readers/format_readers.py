@@ -122,7 +122,12 @@ def records_table(records: list[object]) -> pa.Table:
     # Every key of every record: `from_pylist` would take the columns of the first record
     # only, and a field that first appears later would go unscanned.
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    _refuse_wide(len(keys), len(rows), sum(len(r) for r in rows))
+    paths: set[tuple[str, ...]] = set()
+    try:
+        present = sum(_key_paths(r, (), paths) for r in rows)
+    except RecursionError:
+        raise LimitExceeded("too-deeply-nested", "a record nests too deeply to read") from None
+    _refuse_wide(len(paths), len(rows), present)
     try:
         return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -215,11 +220,40 @@ def _json_lines(data: bytes) -> pa.Table:
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise pa.ArrowInvalid(str(exc)) from None
     rows = sum(t.num_rows for t in tables)
-    _refuse_wide(len(schema), rows, data.count(b'":'))
+    _refuse_wide(_leaf_fields(schema), rows, data.count(b'":'))
     try:
         return pa.concat_tables(tables, promote_options="permissive").combine_chunks()
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise pa.ArrowInvalid(str(exc)) from None
+
+
+def _key_paths(value: object, at: tuple[str, ...], paths: set[tuple[str, ...]]) -> int:
+    """Add the key paths of `value`'s objects (list elements share their list's) to `paths`;
+    returns how many keys it holds."""
+    if isinstance(value, dict):
+        n = 0
+        for k, v in value.items():
+            here = (*at, str(k))
+            paths.add(here)
+            n += 1 + _key_paths(v, here, paths)
+        return n
+    if isinstance(value, list):
+        return sum(_key_paths(v, at, paths) for v in value)
+    return 0
+
+
+def _leaf_fields(schema: pa.Schema) -> int:
+    """Fields a table of `schema` holds a cell for in every row: nested ones too, whose keys
+    cost the same (`{"a": {"k1": ...}}`, `{"a": [{"k1": ...}]}`)."""
+
+    def count(t: pa.DataType) -> int:
+        if pa.types.is_struct(t):
+            return sum(count(t.field(i).type) for i in range(t.num_fields)) or 1
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return count(t.value_type)
+        return 1
+
+    return sum(count(f.type) for f in schema)
 
 
 def _refuse_wide(fields: int, rows: int, present: int) -> None:
@@ -403,13 +437,14 @@ def _jsonl_slow(chunk: Chunk, rep: Reporter) -> tuple[list[pa.RecordBatch], list
 
 
 # Bad lines are parsed one by one in Python (about 5 us each, and a string kept per line). Past
-# this many in a block, with more bad lines than records, the file is not JSON lines: reading
-# on would only make the same verdict slower (40 MB of bad lines ran past a minute).
+# this many in a block, with ten times more bad lines than records, the block is not JSON lines:
+# reading on would only make the same verdict slower (40 MB of bad lines ran past a minute).
+# (A run of bad lines between many good ones is read on: the whole file decides that verdict.)
 MAX_BAD_LINES = 100_000
 
 
 def _stop_if_mostly_bad(bad: int, good: int) -> None:
-    if bad >= MAX_BAD_LINES and bad % MAX_BAD_LINES == 0 and bad > good:
+    if bad >= MAX_BAD_LINES and bad % MAX_BAD_LINES == 0 and bad > 10 * good:
         raise LimitExceeded(
             "unreadable-file",
             f"{bad:,} lines of one block did not parse as JSON (against {good:,} that did); "

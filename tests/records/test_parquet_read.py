@@ -160,3 +160,20 @@ def test_dictionary_encoded_columns_read_as_a_plain_read_gives_them(tmp_path: Pa
     scanned = scan_files([DataFile(path, "d.parquet")], GuardrailConfig(), target="t")
     assert _findings(scanned) == _findings(full.evidence("t"))
     assert ("GR401", 17) in {(f.rule_id, f.location.row) for f in scanned.findings}  # the first of two
+
+
+def test_a_fixed_size_binary_dictionary_bomb_is_refused_by_its_width(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fixed-length values are not read as dictionaries, but decode to rows x width exactly.
+    monkeypatch.setattr(bounds, "MAX_PARQUET_CHUNK_BYTES", 8 << 20)
+    width, rows = 64 * 1024, 200  # 12.5 MiB decoded, a few KB on disk
+    column = pa.DictionaryArray.from_arrays(
+        pa.array([0] * rows, pa.int32()), pa.array([b"a" * width], pa.binary(width))
+    )
+    path = tmp_path / "flba.parquet"
+    pq.write_table(pa.table({"f": column}), path, dictionary_pagesize_limit=4 * width)
+    assert pq.ParquetFile(path).metadata.row_group(0).column(0).total_uncompressed_size < 8 << 20
+    got = scan_files([DataFile(path, "flba.parquet")], GuardrailConfig(), target="t")
+    assert [p.code for p in got.problems] == ["decompression-limit"]
+    assert "column f decodes to 12 MiB" in got.problems[0].message

@@ -733,6 +733,19 @@ def test_a_file_of_bad_lines_stops_early_as_unreadable(
     assert "1,000 lines of one block did not parse as JSON (against 5 that did)" in report.problems[0].message
 
 
+def test_a_run_of_bad_lines_among_many_good_ones_is_read_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrail.readers import format_readers
+
+    monkeypatch.setattr(format_readers, "MAX_BAD_LINES", 1000)
+    rows = [{"text": f"an ordinary line {i}"} for i in range(500)]
+    (tmp_path / "runs.jsonl").write_text(jsonl(rows) + "{bad\n" * 2000 + jsonl(rows * 6))
+    report = one(tmp_path / "runs.jsonl")
+    assert report.verdict is Verdict.WARN and not report.problems  # 3,500 good lines, 2,000 bad
+    assert [f.rule_id for f in report.findings] == ["GR421"]
+
+
 def test_a_folder_of_many_files_is_scanned_without_datasets_resolution(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -752,3 +765,20 @@ def test_a_folder_of_many_files_is_scanned_without_datasets_resolution(
         "8 data files: data files scanned without datasets' split resolution" in n for n in report.notes
     )
     assert {f.location.path for f in report.findings} == {str(ds / "part-6.jsonl")}
+
+
+@pytest.mark.parametrize(
+    ("shape", "bad_line"),
+    [
+        ('{"a": {"k%d": "see x.com"}}', False),
+        ('{"a": [{"k%d": "see x.com"}]}', False),
+        ('{"a": {"k%d": "x.com"}}', True),
+    ],
+)
+def test_new_fields_inside_nested_objects_are_counted_too(
+    tmp_path: Path, deadline: None, shape: str, bad_line: bool
+) -> None:
+    lines = [shape % i for i in range(5000)] + (["{not json"] if bad_line else [])
+    (tmp_path / "nested.jsonl").write_text("\n".join(lines) + "\n")
+    report = one(tmp_path / "nested.jsonl")
+    assert report.verdict is Verdict.ERROR and codes(report) == ["too-many-fields"]

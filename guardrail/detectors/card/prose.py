@@ -114,7 +114,7 @@ _BENIGN = re.compile(
             # Models and embeddings named after the platform label or embed other data: "labelled
             # with the Twitter-RoBERTa model", "GloVe Twitter embeddings", "TwHIN-BERT".
             r"\btwitter[- ](?:xlm[- ])?(?:roberta|bert|gpt|t5|lda|glove|word2vec|fasttext)[\w-]*"
-            r"|\bglove[ ._-]twitter[\w.-]*(?: (?:embeddings?|vectors?))?|\btwhin[- ]bert\b"
+            r"|\bglove\.twitter(?:\.\w+)*|\bglove[ -]twitter (?:word )?(?:embeddings?|vectors?)|\btwhin[- ]bert\b"
             r"|\btwitter (?:embeddings?|word vectors?|sentiment (?:model|classifier))\b",
             # English words that only look like the platform: birds twittering, twitterpated.
             r"\btwitter(?:ing|pated)\b",
