@@ -54,10 +54,10 @@ class DataFile:
 
     @cached_property
     def compression(self) -> str | None:
-        last = self.path.suffix.lower()
-        if data_suffix(self.path) and last not in DATA_SUFFIXES:
+        last, fmt = self.path.suffix.lower(), data_suffix(self.path)
+        if fmt and last not in DATA_SUFFIXES:
             return last
-        if data_suffix(self.path) in (*PARQUET_SUFFIXES, ".arrow", ".tar"):
+        if fmt in (*PARQUET_SUFFIXES, ".arrow", ".tar"):
             return None  # formats with their own container
         return sniffed_compression(self.path)
 

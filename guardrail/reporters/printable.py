@@ -13,8 +13,10 @@ import re
 
 # C0 and C1 controls, DEL, the bidirectional embeddings, overrides and isolates, and the lone
 # surrogates `os.fsdecode` makes of bytes that are not UTF-8.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_KEEPING_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_OTHER_UNSAFE = "\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_OTHER_UNSAFE}]")
+_UNSAFE_KEEPING_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f{_OTHER_UNSAFE}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -43,4 +45,4 @@ def json_safe(document: str) -> str:
     `json.dumps(..., ensure_ascii=False)` leaves them raw, and no UTF-8 writer accepts them;
     escaped, they are valid JSON and load back as the same string.
     """
-    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", document)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

@@ -100,7 +100,7 @@ def normalise_lines(lines: list[str]) -> list[str]:
     Returns:
         The same number of lines, each normalised.
     """
-    lines = [unmarkup(line) if "&" in line or "<" in line or "*" in line else line for line in lines]
+    lines = [unmarkup(line) for line in lines]
     # Leading indentation is structure (indented code blocks of example records): kept as is.
     leads = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines]
     out = [

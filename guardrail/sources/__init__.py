@@ -6,8 +6,8 @@ ID (`org/name`, `name`, optionally `@revision`). Local paths win over Hub IDs.
 
 from __future__ import annotations
 
-import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -51,15 +51,15 @@ def resolve(target: str) -> Source:
     """
     path = Path(target)
     try:
-        path.stat()
+        mode: int | None = path.stat().st_mode
     except PermissionError:
         raise TargetError(
             f"{target}: permission denied: a folder on its path cannot be searched by this user"
         ) from None
     except (OSError, ValueError):
-        pass  # absent (or a name no file system takes): maybe a Hub ID, decided below
-    if os.path.exists(path):  # os.path: a name too long for the file system is not an error here
-        if os.path.isdir(path):
+        mode = None  # absent, or a name no file system takes (too long): maybe a Hub ID
+    if mode is not None:
+        if stat.S_ISDIR(mode):
             from guardrail.sources.folder import FolderSource
 
             return FolderSource(target, path)
